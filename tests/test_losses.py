@@ -1,0 +1,177 @@
+"""Tests for nncourse.losses: worked values, oracles, reductions, gradients and bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.special
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.metrics import log_loss
+
+import nncourse as nn
+
+REDUCTIONS = ["mean", "sum", "none"]
+rng = np.random.default_rng(0)
+Y3 = nn.one_hot([0, 2, 1, 2])
+P3 = nn.softmax(rng.normal(size=(4, 3)))
+LOGITS3 = rng.normal(size=(4, 3)) * 3
+
+
+def test_three_doors_cross_entropy_is_0_69_as_a_sum():
+    # Three doors with a gift behind them with probabilities 0.8, 0.7 and 0.9: the likelihood is
+    # 0.8 * 0.7 * 0.9 = 0.504 and the cross-entropy -ln(0.504) = 0.69, a sum of three -ln p terms.
+    p = np.array([0.8, 0.7, 0.9])
+    ce = nn.binary_cross_entropy(np.ones(3), p, reduction="sum")
+    assert np.prod(p) == pytest.approx(0.504)
+    assert ce == pytest.approx(-np.log(0.504))
+    assert round(float(ce), 2) == 0.69
+
+
+def test_bce_against_sklearn_log_loss():
+    y = np.array([0, 1, 1, 0, 1])
+    p = np.array([0.1, 0.8, 0.6, 0.3, 0.99])
+    assert nn.binary_cross_entropy(y, p) == pytest.approx(log_loss(y, p))
+
+
+def test_categorical_ce_against_sklearn_and_labels_equal_one_hot():
+    labels = Y3.argmax(axis=1)
+    expected = log_loss(labels, P3, labels=[0, 1, 2])
+    assert nn.categorical_cross_entropy(Y3, P3) == pytest.approx(expected)
+    assert nn.categorical_cross_entropy(labels, P3) == pytest.approx(expected)
+
+
+def test_softmax_ce_equals_ce_of_softmax_and_scipy():
+    expected = -(Y3 * scipy.special.log_softmax(LOGITS3, axis=1)).sum(axis=1)
+    np.testing.assert_allclose(nn.softmax_cross_entropy(Y3, LOGITS3, reduction="none"), expected)
+    assert nn.softmax_cross_entropy(Y3, LOGITS3) == pytest.approx(
+        nn.categorical_cross_entropy(Y3, nn.softmax(LOGITS3))
+    )
+
+
+def test_mse_values():
+    assert nn.mse([1.0, 2.0], [2.0, 4.0]) == pytest.approx(2.5)
+    assert nn.mse([1.0, 2.0], [2.0, 4.0], reduction="sum") == pytest.approx(5.0)
+
+
+def test_reductions_shapes_and_relations():
+    y = (rng.random((5, 2)) > 0.5).astype(float)
+    p = rng.uniform(0.05, 0.95, size=(5, 2))
+    assert nn.binary_cross_entropy(y, p, reduction="none").shape == (5, 2)
+    assert nn.mse(y, p, reduction="none").shape == (5, 2)
+    assert nn.categorical_cross_entropy(Y3, P3, reduction="none").shape == (4,)
+    for loss, truth, pred in [
+        (nn.binary_cross_entropy, y, p),
+        (nn.mse, y, p),
+        (nn.categorical_cross_entropy, Y3, P3),
+        (nn.softmax_cross_entropy, Y3, LOGITS3),
+    ]:
+        per_item = loss(truth, pred, reduction="none")
+        assert loss(truth, pred, reduction="sum") == pytest.approx(per_item.sum())
+        assert loss(truth, pred) == pytest.approx(per_item.mean())
+
+
+def test_stable_at_extremes_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert nn.binary_cross_entropy([1.0, 0.0], [0.0, 1.0], reduction="sum") == 200.0
+        assert nn.binary_cross_entropy([1.0, 0.0], [1.0, 0.0]) == 0.0
+        assert np.all(np.isfinite(nn.binary_cross_entropy_grad([1.0, 0.0], [0.0, 1.0])))
+        assert nn.categorical_cross_entropy([0], [[0.0, 1.0]]) == 100.0
+        logits = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
+        assert nn.softmax_cross_entropy([0, 0], logits, reduction="none").tolist() == [0.0, 2000.0]
+        np.testing.assert_allclose(
+            nn.softmax_cross_entropy_grad([0, 0], logits, reduction="sum"), [[0, 0], [-1, 1]]
+        )
+
+
+GRAD_CASES = [
+    (nn.binary_cross_entropy, nn.binary_cross_entropy_grad, "binary"),
+    (nn.mse, nn.mse_grad, "binary"),
+    (nn.categorical_cross_entropy, nn.categorical_cross_entropy_grad, "probabilities"),
+    (nn.softmax_cross_entropy, nn.softmax_cross_entropy_grad, "logits"),
+]
+
+
+@pytest.mark.parametrize(("loss", "grad", "kind"), GRAD_CASES)
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_every_grad_equals_numerical_gradient(loss, grad, kind, reduction, seed):
+    r = np.random.default_rng(seed)
+    if kind == "binary":
+        truth = (r.random((4, 2)) > 0.5).astype(float)
+        pred = r.uniform(0.05, 0.95, size=(4, 2))
+    elif kind == "probabilities":
+        truth = nn.one_hot(r.integers(0, 3, size=4), 3)
+        pred = r.uniform(0.05, 0.95, size=(4, 3))
+    else:
+        truth = nn.one_hot(r.integers(0, 3, size=4), 3)
+        pred = r.normal(size=(4, 3)) * 3
+    numeric = nn.numerical_gradient(lambda v: loss(truth, v, reduction=reduction), pred)
+    np.testing.assert_allclose(
+        grad(truth, pred, reduction=reduction), numeric, rtol=1e-5, atol=1e-7
+    )
+
+
+@pytest.mark.parametrize(("loss", "grad", "kind"), GRAD_CASES)
+def test_grad_with_no_reduction_is_elementwise(loss, grad, kind):
+    truth, pred = (Y3, LOGITS3) if kind == "logits" else (Y3, P3)
+    np.testing.assert_allclose(
+        grad(truth, pred, reduction="none"), grad(truth, pred, reduction="sum")
+    )
+
+
+@given(arrays(np.float64, (3, 4), elements=st.floats(-1e3, 1e3)))
+def test_softmax_ce_never_nan_or_warns(logits):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = nn.softmax_cross_entropy([0, 1, 3], logits)
+    assert np.isfinite(value)
+
+
+BAD_INPUTS = [
+    (nn.binary_cross_entropy, ([1.0, 0.0], [0.5]), ValueError, "same shape"),
+    (nn.binary_cross_entropy, ([1.0], [[0.5]]), ValueError, "same shape"),
+    (nn.binary_cross_entropy, ([1.0], [1.5]), ValueError, "p must hold probabilities"),
+    (nn.binary_cross_entropy, ([2.0], [0.5]), ValueError, "y must hold probabilities"),
+    (nn.binary_cross_entropy, ([1.0], [np.nan]), ValueError, "p contains NaN"),
+    (nn.binary_cross_entropy_grad, ([1.0], [-0.1]), ValueError, "p must hold probabilities"),
+    (nn.mse, ([1.0], [np.nan]), ValueError, "y_hat contains NaN"),
+    (nn.mse, ([np.nan], [1.0]), ValueError, "y contains NaN"),
+    (nn.mse, ([1.0, 2.0], [[1.0, 2.0]]), ValueError, "same shape"),
+    (nn.mse, (["a"], [1.0]), TypeError, "y must contain real numbers"),
+    (nn.categorical_cross_entropy, ([0, 3], [[0.5, 0.5], [0.5, 0.5]]), ValueError, "out of range"),
+    (nn.categorical_cross_entropy, ([0, -1], [[0.5, 0.5], [0.5, 0.5]]), ValueError, "non-negative"),
+    (nn.categorical_cross_entropy, ([0, 0.5], [[0.5, 0.5], [0.5, 0.5]]), ValueError, "whole"),
+    (nn.categorical_cross_entropy, ([0], [[0.5, 0.5], [0.5, 0.5]]), ValueError, "1 labels"),
+    (nn.categorical_cross_entropy, ([[1, 0]], [[0.5, 0.5, 0.0]]), ValueError, "same shape"),
+    (nn.categorical_cross_entropy, ([0], [0.5, 0.5]), ValueError, r"\(n_samples, n_classes\)"),
+    (nn.categorical_cross_entropy, ([0], [[1.2, -0.2]]), ValueError, "P must hold probabilities"),
+    (nn.categorical_cross_entropy, ([0], [[np.nan, 0.5]]), ValueError, "P contains NaN"),
+    (nn.softmax_cross_entropy, ([0], [[np.nan, 0.0]]), ValueError, "logits contains NaN"),
+    (nn.softmax_cross_entropy, ([0], [[np.inf, 0.0]]), ValueError, "logits contains an infinite"),
+    (nn.softmax_cross_entropy_grad, ([2], [[1.0, 0.0]]), ValueError, "out of range"),
+    (nn.categorical_cross_entropy_grad, (["x"], [[1.0, 0.0]]), TypeError, "Y must hold integer"),
+]
+
+
+@pytest.mark.parametrize(("function", "args", "error", "match"), BAD_INPUTS)
+def test_bad_input_raises_naming_the_argument(function, args, error, match):
+    with pytest.raises(error, match=match):
+        function(*args)
+
+
+@pytest.mark.parametrize("loss", [nn.binary_cross_entropy, nn.mse, nn.mse_grad])
+def test_unknown_reduction_raises(loss):
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        loss([1.0], [0.5], reduction="average")
+
+
+def test_float32_predictions_keep_float32():
+    p = np.array([0.2, 0.7], dtype=np.float32)
+    y = np.array([0.0, 1.0], dtype=np.float32)
+    assert nn.binary_cross_entropy(y, p).dtype == np.float32
+    assert nn.binary_cross_entropy_grad(y, p).dtype == np.float32
+    assert nn.mse_grad(y, p).dtype == np.float32
