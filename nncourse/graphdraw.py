@@ -1,0 +1,154 @@
+"""Draw the computation graph of a `Value` with matplotlib (no Graphviz needed).
+
+`graph_layout` computes what is drawn (positions, texts, edges) and is tested; `draw_graph` only draws
+it. Inputs are on the left and the output on the right; each computed value has a small circle for
+the operation that produced it, like the graphs in micrograd.
+
+Taught in: chapter "Backpropagation" (computation graphs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from nncourse.autodiff import Value
+
+__all__ = ["GraphNode", "draw_graph", "graph_layout"]
+
+# Okabe–Ito colours (colour-blind safe).
+_VALUE_COLOUR = "#56B4E9"  # sky blue
+_OP_COLOUR = "#E69F00"  # orange
+_EDGE_COLOUR = "#555555"
+
+
+@dataclass
+class GraphNode:
+    """One box or circle of a drawn graph.
+
+    ``kind`` is ``"value"`` (a box showing label, data and grad) or ``"op"`` (a circle showing the
+    operation); ``x`` and ``y`` are its position in drawing units.
+    """
+
+    kind: str
+    text: str
+    x: float
+    y: float
+
+
+def _value_text(node: Value, precision: int) -> str:
+    name = f"{node.label} | " if node.label else ""
+    return f"{name}data {node.data:.{precision}f} | grad {node.grad:.{precision}f}"
+
+
+def graph_layout(root: Value, precision: int = 4) -> tuple[list[GraphNode], list[tuple[int, int]]]:
+    """Place every node of ``root``'s computation graph, inputs left and output right.
+
+    A value's column is the length of the longest path to it from an input, so every edge points
+    to the right; the operation circle that produced a value sits half a column to its left.
+
+    Parameters
+    ----------
+    root : Value
+        The output node.
+    precision : int, default 4
+        Decimals shown for data and grad.
+
+    Returns
+    -------
+    nodes : list of GraphNode
+    edges : list of (int, int)
+        Pairs of indices into ``nodes``, from input to output.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"root: expected a nncourse.autodiff.Value, got {type(root).__name__}")
+    order = root._topological_order()  # inputs before the nodes computed from them
+    column: dict[int, int] = {}
+    for node in order:
+        column[id(node)] = 1 + max((column[id(c)] for c in node._prev), default=-1)
+    rows_used: dict[int, int] = {}
+    nodes: list[GraphNode] = []
+    index_of_value: dict[int, int] = {}
+    edges: list[tuple[int, int]] = []
+    for node in order:
+        col = column[id(node)]
+        row = rows_used.get(col, 0)
+        rows_used[col] = row + 1
+        x, y = 2.0 * col, -float(row)
+        index_of_value[id(node)] = len(nodes)
+        nodes.append(GraphNode("value", _value_text(node, precision), x, y))
+        if node._prev:
+            op_index = len(nodes)
+            nodes.append(GraphNode("op", node._op, x - 1.0, y))
+            edges.append((op_index, index_of_value[id(node)]))
+            # An operation of a node with itself (x * x) has one input drawn once.
+            for child in dict.fromkeys(node._prev):
+                edges.append((index_of_value[id(child)], op_index))
+    return nodes, edges
+
+
+def draw_graph(root: Value, precision: int = 4, ax: plt.Axes | None = None) -> Figure:
+    """Draw ``root``'s computation graph: boxes for values (label, data, grad), circles for operations.
+
+    Parameters
+    ----------
+    root : Value
+        The output node; call ``root.backward()`` first to show gradients.
+    precision : int, default 4
+        Decimals shown for data and grad.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nncourse.autodiff import Value
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> L = a * b + a
+    >>> L.label = "L"
+    >>> L.backward()
+    >>> fig = draw_graph(L)
+    """
+    nodes, edges = graph_layout(root, precision)
+    if ax is None:
+        width = 2.2 * (max(n.x for n in nodes) + 2)
+        height = 1.0 + 0.9 * (1 - min(n.y for n in nodes))
+        fig, ax = plt.subplots(figsize=(min(width, 16), min(height, 12)), facecolor="white")
+    fig = ax.figure
+    for start, end in edges:
+        a, b = nodes[start], nodes[end]
+        ax.annotate(
+            "",
+            xy=(b.x, b.y),
+            xytext=(a.x, a.y),
+            arrowprops={"arrowstyle": "->", "color": _EDGE_COLOUR, "shrinkA": 12, "shrinkB": 12},
+            zorder=1,
+        )
+    for node in nodes:
+        is_op = node.kind == "op"
+        ax.text(
+            node.x,
+            node.y,
+            node.text,
+            ha="center",
+            va="center",
+            fontsize=9 if is_op else 8,
+            family="monospace",
+            zorder=2,
+            bbox={
+                "boxstyle": "circle,pad=0.3" if is_op else "round,pad=0.4",
+                "facecolor": _OP_COLOUR if is_op else _VALUE_COLOUR,
+                "edgecolor": "black",
+                "linewidth": 0.8,
+            },
+        )
+    ax.set_xlim(min(n.x for n in nodes) - 1.2, max(n.x for n in nodes) + 1.2)
+    ax.set_ylim(min(n.y for n in nodes) - 0.6, 0.6)
+    ax.axis("off")
+    ax.set_facecolor("white")
+    return fig

@@ -1,0 +1,518 @@
+"""A multilayer perceptron trained by backpropagation, written the way the chapter teaches it.
+
+Notation (one row per example, as everywhere in nncourse). Layer :math:`l = 1, \\dots, L` has
+weights :math:`W^{(l)}` of shape ``(n_in, n_out)`` and biases :math:`b^{(l)}`:
+
+.. math::
+
+    a^{(0)} = X, \\qquad z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}, \\qquad a^{(l)} = f_l(z^{(l)}),
+    \\qquad \\hat Y = a^{(L)}
+
+Backpropagation computes :math:`\\delta^{(l)} = \\partial \\mathcal{L} / \\partial z^{(l)}` from the
+output backwards:
+
+.. math::
+
+    \\delta^{(L)} = \\frac{\\partial \\mathcal{L}}{\\partial \\hat Y} \\odot f_L'(z^{(L)}), \\qquad
+    \\delta^{(l)} = \\bigl(\\delta^{(l+1)} W^{(l+1)\\top}\\bigr) \\odot f_l'(z^{(l)}),
+
+    \\frac{\\partial \\mathcal{L}}{\\partial W^{(l)}} = a^{(l-1)\\top} \\delta^{(l)}, \\qquad
+    \\frac{\\partial \\mathcal{L}}{\\partial b^{(l)}} = \\sum_{\\text{rows}} \\delta^{(l)}
+
+Taught in: chapter "Backpropagation" (forward and backward pass) and "Training in practice" (fit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from numbers import Integral
+
+import numpy as np
+from numpy.typing import ArrayLike
+from tqdm.auto import tqdm
+
+from nncourse._validation import as_float_array, check_finite, check_probabilities
+from nncourse.activations import (
+    relu,
+    relu_grad,
+    sigmoid,
+    sigmoid_grad,
+    softmax,
+    tanh,
+    tanh_grad,
+)
+from nncourse.encoding import one_hot
+from nncourse.init import INITIALISERS
+from nncourse.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    categorical_cross_entropy,
+    categorical_cross_entropy_grad,
+    mse,
+    mse_grad,
+    softmax_cross_entropy,
+)
+from nncourse.optim import momentum_step
+
+__all__ = ["MLP", "Layer", "softmax_backward"]
+
+
+def identity(z: np.ndarray) -> np.ndarray:
+    """The identity output :math:`f(z) = z`, for regression."""
+    return z
+
+
+def softmax_backward(grad_output: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Push a gradient back through softmax: the Jacobian-vector product, row by row.
+
+    Softmax mixes the units of a row (:math:`\\partial s_k/\\partial z_j = s_k([j=k] - s_j)`), so
+    unlike an element-wise activation it needs the whole row:
+
+    .. math:: \\frac{\\partial \\mathcal{L}}{\\partial z_k}
+              = s_k \\Bigl(g_k - \\sum_j g_j s_j\\Bigr), \\qquad g = \\frac{\\partial \\mathcal{L}}{\\partial s}
+
+    Parameters
+    ----------
+    grad_output : ndarray of shape (n, k)
+        :math:`g`, the gradient with respect to the softmax output.
+    s : ndarray of shape (n, k)
+        The softmax output.
+
+    Taught in: chapter "Backpropagation".
+    """
+    return s * (grad_output - (grad_output * s).sum(axis=1, keepdims=True))
+
+
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "relu": relu,
+    "softmax": softmax,
+    "identity": identity,
+}
+"""Every activation by name: hidden layers use the first three, output layers the last three and sigmoid."""
+
+DERIVATIVES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sigmoid": sigmoid_grad,
+    "tanh": tanh_grad,
+    "relu": relu_grad,
+}
+"""f'(z) of each hidden activation, from its input z."""
+
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "identity")
+
+LOSSES = {
+    "binary_cross_entropy": binary_cross_entropy,
+    "categorical_cross_entropy": categorical_cross_entropy,
+    "mse": mse,
+}
+LOSS_GRADIENTS = {
+    "binary_cross_entropy": binary_cross_entropy_grad,
+    "categorical_cross_entropy": categorical_cross_entropy_grad,
+    "mse": mse_grad,
+}
+
+# Cross-entropies need probabilities, which an identity output does not give.
+INVALID_PAIRS = {("identity", "binary_cross_entropy"), ("identity", "categorical_cross_entropy")}
+
+# For these three (output activation, loss) pairs the output activation's derivative cancels
+# against the loss's derivative, and the output delta dL/dz is simply (Y_hat - Y) times a constant:
+#   sigmoid + BCE:   dL/dp = (p - y) / (p (1 - p)) / (n k)  and  dp/dz = p (1 - p)
+#   softmax + CE:    dL/dz = (s - y) / n                     (see softmax_cross_entropy_grad)
+#   identity + MSE:  dL/dy_hat = 2 (y_hat - y) / (n k)       and  dy_hat/dz = 1
+# The constant is the mean's 1/count: BCE and MSE average over all n*k entries, CE over the n rows.
+# Every other pair (sigmoid + MSE, softmax + MSE, softmax + BCE, sigmoid + CE) is NOT of this form
+# and goes through the full chain rule in `_output_delta`.
+FUSED_DELTA_SCALE: dict[tuple[str, str], Callable[[int, int], float]] = {
+    ("sigmoid", "binary_cross_entropy"): lambda n, k: 1.0 / (n * k),
+    ("softmax", "categorical_cross_entropy"): lambda n, k: 1.0 / n,
+    ("identity", "mse"): lambda n, k: 2.0 / (n * k),
+}
+
+DTYPES = ("float64", "float32")
+
+
+class Layer:
+    """One fully connected layer, :math:`z = a W + b`: weights ``W`` (n_in, n_out), biases ``b`` (n_out,).
+
+    Assigning ``layer.W = array`` (or ``layer.b``) copies the values into the layer's own array,
+    checking the shape and keeping the network's dtype; ``layer.W[...] = ...`` and ``layer.W -= ...``
+    work in place too.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray):
+        self._W = W
+        self._b = b
+
+    @property
+    def W(self) -> np.ndarray:
+        return self._W
+
+    @W.setter
+    def W(self, value: ArrayLike) -> None:
+        self._assign(self._W, value, "W")
+
+    @property
+    def b(self) -> np.ndarray:
+        return self._b
+
+    @b.setter
+    def b(self, value: ArrayLike) -> None:
+        self._assign(self._b, value, "b")
+
+    @staticmethod
+    def _assign(target: np.ndarray, value: ArrayLike, name: str) -> None:
+        value = as_float_array(value, name)
+        if value.shape != target.shape:
+            raise ValueError(f"{name}: expected shape {target.shape}, got {value.shape}")
+        target[...] = value
+
+    def __repr__(self) -> str:
+        n_in, n_out = self._W.shape
+        return f"Layer(n_in={n_in}, n_out={n_out})"
+
+
+def _check_name(value: str, allowed, name: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name}: expected one of {', '.join(map(repr, allowed))}, got {value!r}")
+    return value
+
+
+class MLP:
+    """A fully connected feed-forward network (multilayer perceptron).
+
+    Parameters
+    ----------
+    sizes : list of int
+        Widths from input to output, e.g. ``[2, 4, 1]``: 2 inputs, one hidden layer of 4 units,
+        1 output.
+    hidden_activation : {"sigmoid", "tanh", "relu"}
+        Activation of every hidden layer.
+    output_activation : {"sigmoid", "softmax", "identity"}
+        Activation of the output layer.
+    loss : {"binary_cross_entropy", "categorical_cross_entropy", "mse"}
+        The loss that ``loss``, ``gradients`` and ``fit`` use, always the mean over examples.
+    seed : int, optional
+        Seed of the initial weights: the same seed gives the same weights.
+    dtype : {"float64", "float32"}
+        Data type of weights, activations and gradients; inputs are converted to it.
+    bias : bool, default True
+        With ``bias=False`` every ``b`` stays 0: ``gradients`` reports ``db = 0`` and ``fit``
+        never changes it.
+    init : {"xavier", "he", "lecun"}, optional
+        Weight initialisation (see `nncourse.init`); by default Xavier for sigmoid/tanh hidden
+        layers and He for ReLU. Biases start at 0.
+
+    Attributes
+    ----------
+    layers : list of Layer
+        One per weight matrix, each with ``.W`` of shape (n_in, n_out) and ``.b`` of shape (n_out,).
+
+    Examples
+    --------
+    >>> from nncourse.datasets import xor
+    >>> X, y = xor()
+    >>> net = MLP([2, 4, 1], hidden_activation="tanh", seed=0)
+    >>> history = net.fit(X, y, epochs=2000, lr=0.5)
+    >>> net.predict(X)
+    array([0, 1, 1, 0])
+
+    Taught in: chapter "Backpropagation".
+    """
+
+    def __init__(
+        self,
+        sizes: list[int],
+        hidden_activation: str = "sigmoid",
+        output_activation: str = "sigmoid",
+        loss: str = "binary_cross_entropy",
+        seed: int | None = None,
+        dtype: str = "float64",
+        *,
+        bias: bool = True,
+        init: str | None = None,
+    ):
+        sizes = list(sizes) if isinstance(sizes, list | tuple) else sizes
+        if (
+            not isinstance(sizes, list)
+            or len(sizes) < 2
+            or not all(
+                isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes
+            )
+        ):
+            raise ValueError(
+                f"sizes: expected a list of at least two positive integers, got {sizes!r}"
+            )
+        self.sizes = [int(s) for s in sizes]
+        self.hidden_activation = _check_name(
+            hidden_activation, HIDDEN_ACTIVATIONS, "hidden_activation"
+        )
+        self.output_activation = _check_name(
+            output_activation, OUTPUT_ACTIVATIONS, "output_activation"
+        )
+        self.loss_name = _check_name(loss, tuple(LOSSES), "loss")
+        if (output_activation, loss) in INVALID_PAIRS:
+            raise ValueError(
+                f"loss: {loss!r} needs probabilities, but output_activation={output_activation!r} "
+                "does not give them; use 'sigmoid' or 'softmax' outputs, or loss='mse'"
+            )
+        if output_activation == "softmax" and self.sizes[-1] < 2:
+            raise ValueError(
+                "sizes: a softmax output needs at least 2 units (softmax of one unit is always 1)"
+            )
+        self.dtype = _check_dtype(dtype)
+        self.bias = bool(bias)
+        if init is None:
+            init = "he" if hidden_activation == "relu" else "xavier"
+        self.init = _check_name(init, tuple(INITIALISERS), "init")
+        self.seed = seed
+
+        rng = np.random.default_rng(seed)
+        draw = INITIALISERS[self.init]
+        self.layers = [
+            Layer(draw(n_in, n_out, rng).astype(self.dtype), np.zeros(n_out, dtype=self.dtype))
+            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
+        ]
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP(sizes={self.sizes}, hidden_activation={self.hidden_activation!r}, "
+            f"output_activation={self.output_activation!r}, loss={self.loss_name!r}, "
+            f"dtype={self.dtype.name!r}, bias={self.bias})"
+        )
+
+    # ----- input checks -----
+
+    def _check_X(self, X: ArrayLike) -> np.ndarray:
+        X = as_float_array(X, "X")
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X: expected shape (n_samples, {self.sizes[0]}), got {X.shape}")
+        check_finite(X, "X")
+        return X.astype(self.dtype, copy=False)
+
+    def _check_Y(self, Y: ArrayLike, n: int) -> np.ndarray:
+        """Return the targets as an (n, k) array of the network's dtype.
+
+        ``Y`` may be (n, k); for one output unit also (n,); and for a softmax output or
+        categorical cross-entropy, integer class labels of shape (n,).
+        """
+        Y = np.asarray(Y)
+        k = self.sizes[-1]
+        is_classifier = (
+            self.output_activation == "softmax" or self.loss_name == "categorical_cross_entropy"
+        )
+        if Y.ndim == 1 and k == 1:
+            Y = Y.reshape(
+                -1, 1
+            )  # (n,) -> (n, 1): never let it broadcast against (n, 1) into (n, n)
+        elif Y.ndim == 1 and is_classifier:
+            if len(Y) != n:
+                raise ValueError(f"Y: expected {n} labels, one per row of X, got {len(Y)}")
+            Y = one_hot(Y, k)
+        Y = as_float_array(Y, "Y")
+        if Y.shape != (n, k):
+            raise ValueError(
+                f"Y: expected shape ({n}, {k}) to match X and the {k} output units"
+                + (" (or integer labels of shape (n,))" if is_classifier else "")
+                + f", got {Y.shape}"
+            )
+        if self.loss_name == "mse":
+            check_finite(Y, "Y")
+        else:
+            check_probabilities(Y, "Y")
+        return Y.astype(self.dtype, copy=False)
+
+    # ----- forward pass -----
+
+    def _forward_pass(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Keep every layer's input sum z and activation a: backpropagation needs both.
+
+        Returns ``activations = [a0 = X, a1, ..., aL]`` and ``zs = [z1, ..., zL]``.
+        """
+        activations, zs = [X], []
+        names = [self.hidden_activation] * (len(self.layers) - 1) + [self.output_activation]
+        for layer, name in zip(self.layers, names, strict=True):
+            z = activations[-1] @ layer.W  # z = a W + b
+            if self.bias:
+                z += layer.b
+            zs.append(z)
+            activations.append(ACTIVATIONS[name](z))  # a = f(z)
+        return activations, zs
+
+    def forward(self, X: ArrayLike) -> np.ndarray:
+        """The network's output :math:`\\hat Y = a^{(L)}` for inputs ``X`` of shape (n, n_inputs).
+
+        Returns an array of shape (n, n_outputs).
+        """
+        activations, _ = self._forward_pass(self._check_X(X))
+        return activations[-1]
+
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
+        """Same as `forward`: probabilities for sigmoid and softmax outputs, shape (n, n_outputs)."""
+        return self.forward(X)
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predicted labels: ``[p >= 0.5]`` for one sigmoid output, else the most probable unit.
+
+        Returns integer labels of shape (n,); for an identity (regression) output, the output itself.
+        """
+        Y_hat = self.forward(X)
+        if self.output_activation == "identity":
+            return Y_hat
+        if Y_hat.shape[1] == 1:
+            return (Y_hat[:, 0] >= 0.5).astype(np.int64)
+        return Y_hat.argmax(axis=1)
+
+    # ----- loss and its gradients -----
+
+    def _loss_from_z(self, Y: np.ndarray, z_out: np.ndarray) -> float:
+        """The mean loss, given the output layer's input sums ``z_out``."""
+        if (self.output_activation, self.loss_name) == ("softmax", "categorical_cross_entropy"):
+            return float(softmax_cross_entropy(Y, z_out))  # from the logits: stable for large |z|
+        return float(LOSSES[self.loss_name](Y, ACTIVATIONS[self.output_activation](z_out)))
+
+    def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
+        """The mean loss of the network on ``(X, Y)``."""
+        X = self._check_X(X)
+        Y = self._check_Y(Y, len(X))
+        _, zs = self._forward_pass(X)
+        return self._loss_from_z(Y, zs[-1])
+
+    def _output_delta(self, Y: np.ndarray, Y_hat: np.ndarray, z_out: np.ndarray) -> np.ndarray:
+        """:math:`\\delta^{(L)} = \\partial \\mathcal{L}/\\partial z^{(L)}`, the error at the output layer."""
+        pair = (self.output_activation, self.loss_name)
+        if pair in FUSED_DELTA_SCALE:  # valid only for these pairs; see FUSED_DELTA_SCALE
+            return (Y_hat - Y) * FUSED_DELTA_SCALE[pair](*Y.shape)
+        grad_output = LOSS_GRADIENTS[self.loss_name](Y, Y_hat)  # dL/dY_hat
+        if self.output_activation == "softmax":
+            return softmax_backward(grad_output, Y_hat)
+        if self.output_activation == "sigmoid":
+            return grad_output * sigmoid_grad(z_out)
+        return grad_output  # identity: dY_hat/dz = 1
+
+    def _backprop(
+        self, X: np.ndarray, Y: np.ndarray
+    ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+        """Gradients ``[(dW1, db1), ..., (dWL, dbL)]`` of the mean loss, and the output's z.
+
+        ``X`` and ``Y`` must already be checked arrays of the network's dtype.
+        """
+        activations, zs = self._forward_pass(X)
+        delta = self._output_delta(Y, activations[-1], zs[-1])
+        f_prime = DERIVATIVES[self.hidden_activation]
+        grads = []
+        # Python index i is layer l = i + 1 of the maths: its input is activations[i] = a^(l-1),
+        # and zs[i - 1] = z^(l-1) is the input sum of the layer below.
+        for i in reversed(range(len(self.layers))):
+            dW = activations[i].T @ delta  # a^(l-1)^T delta^(l): summed over the examples
+            db = delta.sum(axis=0) if self.bias else np.zeros_like(self.layers[i].b)
+            grads.append((dW, db))
+            if i > 0:  # delta^(l-1) = (delta^(l) W^(l)^T) * f'(z^(l-1))
+                delta = (delta @ self.layers[i].W.T) * f_prime(zs[i - 1])
+        grads.reverse()  # collected from the output back; return them input layer first
+        return grads, zs[-1]
+
+    def gradients(self, X: ArrayLike, Y: ArrayLike) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Gradients of the mean loss by backpropagation: ``[(dW, db), ...]``, one pair per layer.
+
+        Each ``dW`` has the shape of its layer's ``W`` and each ``db`` that of ``b``.
+        """
+        X = self._check_X(X)
+        Y = self._check_Y(Y, len(X))
+        grads, _ = self._backprop(X, Y)
+        return grads
+
+    # ----- training -----
+
+    def fit(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        epochs: int,
+        lr: float,
+        batch_size: int | None = None,
+        momentum: float = 0.0,
+        seed: int | None = None,
+        progress: bool = False,
+    ) -> dict[str, list[float]]:
+        """Train by (mini-batch) gradient descent with optional momentum.
+
+        Every epoch shuffles the examples (``np.random.default_rng(seed)``), splits them into
+        batches and, for each batch, computes the gradients by backpropagation and updates every
+        weight with `nncourse.optim.momentum_step`:
+        :math:`v \\leftarrow \\mu v - \\eta \\nabla\\mathcal{L}, \\ W \\leftarrow W + v`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, n_inputs)
+        Y : array-like
+            Targets of shape (n, n_outputs); (n,) for one output unit; integer class labels (n,)
+            for a softmax output or categorical cross-entropy.
+        epochs : int
+            Passes over the data.
+        lr : float
+            Learning rate :math:`\\eta`.
+        batch_size : int, optional
+            Examples per update: ``None`` uses all of them (full-batch gradient descent), 1 is
+            stochastic gradient descent, anything between is mini-batch gradient descent.
+        momentum : float, default 0.0
+            :math:`\\mu \\in [0, 1)`.
+        seed : int, optional
+            Seed of the shuffling.
+        progress : bool, default False
+            Show a progress bar (in a notebook or a terminal) with the current loss.
+
+        Returns
+        -------
+        history : dict
+            ``history["loss"][e]`` is the mean training loss during epoch ``e``: the average over
+            the examples of the loss each had in its batch, before that batch's update (the number
+            PyTorch and scikit-learn report; it needs no second pass over the data).
+        """
+        X = self._check_X(X)
+        Y = self._check_Y(Y, len(X))
+        n = len(X)
+        if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 0:
+            raise ValueError(f"epochs: expected a non-negative integer, got {epochs!r}")
+        if batch_size is None:
+            batch_size = n
+        elif isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
+            raise ValueError(f"batch_size: expected None or a positive integer, got {batch_size!r}")
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
+        if not (0.0 <= momentum < 1.0):
+            raise ValueError(f"momentum: expected a number in [0, 1), got {momentum!r}")
+
+        rng = np.random.default_rng(seed)
+        velocities = [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in self.layers]
+        z_out = np.empty((n, self.sizes[-1]), dtype=self.dtype)  # the output's z for each example
+        history: dict[str, list[float]] = {"loss": []}
+        bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
+        for _ in bar:
+            # Shuffle once per epoch; the batches are then slices (views, no copying).
+            order = rng.permutation(n)
+            X_epoch, Y_epoch = X[order], Y[order]
+            for start in range(0, n, batch_size):
+                batch = slice(start, start + batch_size)
+                grads, z_out_batch = self._backprop(X_epoch[batch], Y_epoch[batch])
+                z_out[batch] = z_out_batch  # kept for the epoch's loss
+                for layer, (dW, db), (vW, vb) in zip(self.layers, grads, velocities, strict=True):
+                    momentum_step(layer.W, vW, dW, lr, momentum)
+                    if self.bias:
+                        momentum_step(layer.b, vb, db, lr, momentum)
+            history["loss"].append(self._loss_from_z(Y_epoch, z_out))
+            if progress:
+                bar.set_postfix(loss=f"{history['loss'][-1]:.4g}")
+        return history
+
+
+def _check_dtype(dtype: object) -> np.dtype:
+    """Accept "float32"/"float64" or the equivalent NumPy dtypes; refuse anything else."""
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = None
+    if dtype is None or name not in DTYPES:
+        raise ValueError(f"dtype: expected 'float64' or 'float32', got {dtype!r}")
+    return np.dtype(name)
