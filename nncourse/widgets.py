@@ -1,0 +1,458 @@
+"""Interactive figures that respond everywhere: live in Jupyter, and on the static website.
+
+A figure is declared once, as a pure ``draw`` function and the range of each of its parameters::
+
+    from nncourse.widgets import Slider, interactive_figure
+
+    interactive_figure(
+        draw_sigmoid,  # draw(w=..., b=...) -> matplotlib Figure
+        {"w": Slider(-5, 5, 0.5, 1, "weight w"), "b": Slider(-5, 5, 0.5, 0, "bias b")},
+        alt="The sigmoid of w x + b for the chosen weight and bias.",
+    )
+
+The object returned displays two ways at once (its ``_repr_mimebundle_`` carries both):
+
+- in a live kernel (JupyterLab, Notebook 7, VS Code, Colab) as ipywidgets sliders that redraw the
+  figure with ``draw``;
+- on the static website as self-contained HTML: every frame of a grid of parameter values is drawn
+  at build time and embedded as a small PNG, and native ``<input type="range">`` sliders with a
+  visible label and value pick the frame with a few lines of inline JavaScript. No kernel, no
+  server, no CDN. ``_config.yml`` tells myst-nb to prefer this ``text/html`` view in the HTML build.
+
+The static grid is coarser than the live one when needed to stay within the budgets (at most
+``max_frames`` frames, about 1.5 MB and a few seconds per figure): it always contains the starting
+value, and steps by a whole multiple of the live step.
+
+Taught in: every chapter with a slider; the figures themselves are in ``nncourse.plotting``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import math
+import numbers
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "InteractiveFigure",
+    "Slider",
+    "interactive_figure",
+    "sigmoid_plane",
+    "sigmoid_weight_bias",
+]
+
+DEFAULT_MAX_FRAMES = 121
+FRAME_DPI = 80
+_figure_counter = itertools.count()
+
+
+def _real(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _decimals(step: float) -> int:
+    """Number of decimals needed to print multiples of ``step`` exactly (0.5 -> 1, 0.25 -> 2)."""
+    text = f"{step:.8f}".rstrip("0")
+    return len(text.split(".")[1])
+
+
+@dataclass(frozen=True)
+class Slider:
+    """The range of one parameter of an interactive figure.
+
+    Parameters
+    ----------
+    min, max : float
+        The smallest and the largest value, ``min < max``.
+    step : float
+        Distance between two positions of the live slider, ``> 0``.
+    value : float
+        Starting value, within ``[min, max]``.
+    label : str
+        Visible label, e.g. ``"weight w"``.
+    static_step : float, optional
+        Step of the static website's slider, a whole multiple of ``step``. By default
+        :func:`interactive_figure` picks one that keeps the figure within its frame budget.
+    """
+
+    min: float
+    max: float
+    step: float
+    value: float
+    label: str
+    static_step: float | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        for name in ("min", "max", "step", "value"):
+            object.__setattr__(self, name, _real(getattr(self, name), name))
+        if not self.min < self.max:
+            raise ValueError(f"min must be smaller than max, got min={self.min}, max={self.max}")
+        if self.step <= 0:
+            raise ValueError(f"step must be positive, got {self.step}")
+        if not self.min <= self.value <= self.max:
+            raise ValueError(
+                f"value must lie in [min, max] = [{self.min}, {self.max}], got {self.value}"
+            )
+        if not isinstance(self.label, str) or not self.label.strip():
+            raise TypeError(f"label must be a non-empty string, got {self.label!r}")
+        if self.static_step is not None:
+            static_step = _real(self.static_step, "static_step")
+            ratio = static_step / self.step
+            if static_step <= 0 or abs(ratio - round(ratio)) > 1e-9:
+                raise ValueError(
+                    f"static_step must be a positive whole multiple of step={self.step}, "
+                    f"got {static_step}"
+                )
+            object.__setattr__(self, "static_step", static_step)
+
+    @property
+    def decimals(self) -> int:
+        """Decimals shown for a value of this slider."""
+        return _decimals(self.step)
+
+    def format(self, value: float) -> str:
+        """The value as the slider shows it, e.g. ``"1.5"``."""
+        return f"{value:.{self.decimals}f}"
+
+    def grid(self, multiple: int = 1) -> np.ndarray:
+        """Values ``value + j * multiple * step`` that lie in ``[min, max]``, in increasing order."""
+        spacing = multiple * self.step
+        below = math.floor((self.value - self.min) / spacing + 1e-9)
+        above = math.floor((self.max - self.value) / spacing + 1e-9)
+        values = self.value + spacing * np.arange(-below, above + 1)
+        return np.round(values, self.decimals + 2)
+
+
+def _static_multiples(sliders: list[Slider], max_frames: int) -> list[int]:
+    """How many live steps each static slider moves at once, so the frames fit the budget.
+
+    Parameters with an explicit ``static_step`` keep it; the others are coarsened one at a time,
+    always the one with the most positions, until the product of the sizes is at most
+    ``max_frames``.
+    """
+    multiples = [round(s.static_step / s.step) if s.static_step is not None else 1 for s in sliders]
+    sizes = [len(s.grid(m)) for s, m in zip(sliders, multiples, strict=True)]
+    while math.prod(sizes) > max_frames:
+        free = [i for i, s in enumerate(sliders) if s.static_step is None and sizes[i] > 2]
+        if not free:
+            break
+        i = max(free, key=lambda j: sizes[j])
+        multiples[i] += 1
+        sizes[i] = len(sliders[i].grid(multiples[i]))
+    return multiples
+
+
+def render_png(figure) -> bytes:
+    """Render a matplotlib Figure to a compact PNG (a 64-colour palette, white background).
+
+    Frames of the static website are stored this way: a line plot takes a few kilobytes.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+    image = Image.fromarray(pixels).quantize(
+        colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=9)
+    return buffer.getvalue()
+
+
+def _close(figure) -> None:
+    """Forget a figure made with pyplot, so the notebook does not show it a second time."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(figure)
+
+
+_SCRIPT = """(function () {
+  var root = document.getElementById("%(id)s");
+  if (!root) { return; }
+  var frames = JSON.parse(root.querySelector("script.nncourse-frames").textContent);
+  var image = root.querySelector("img");
+  var inputs = root.querySelectorAll("input[type=range]");
+  function update() {
+    var index = 0, shown = [];
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i], values = JSON.parse(input.dataset.values), k = Number(input.value);
+      index = index * values.length + k;
+      input.setAttribute("aria-valuetext", values[k]);
+      root.querySelector("output[for='" + input.id + "']").textContent = values[k];
+      shown.push(input.dataset.label + " = " + values[k]);
+    }
+    image.src = "data:image/png;base64," + frames[index];
+    image.alt = root.dataset.alt + " (" + shown.join(", ") + ")";
+  }
+  for (var i = 0; i < inputs.length; i++) { inputs[i].addEventListener("input", update); }
+})();"""
+
+_STYLE = (
+    ".nncourse-figure{background:#fff;color:#000;padding:.5em;display:inline-block;"
+    "max-width:100%}"
+    ".nncourse-figure img{max-width:100%;height:auto;display:block}"
+    ".nncourse-figure .nncourse-controls{display:grid;grid-template-columns:max-content "
+    "minmax(8em,20em) 4em;gap:.3em .8em;align-items:center;margin-top:.4em}"
+    ".nncourse-figure output{font-variant-numeric:tabular-nums}"
+)
+
+
+class InteractiveFigure:
+    """A figure with sliders; see :func:`interactive_figure`, which makes one."""
+
+    def __init__(
+        self,
+        draw: Callable[..., object],
+        params: Mapping[str, Slider],
+        *,
+        alt: str,
+        max_frames: int = DEFAULT_MAX_FRAMES,
+    ) -> None:
+        if not callable(draw):
+            raise TypeError(f"draw must be a function returning a Figure, got {draw!r}")
+        if not isinstance(params, Mapping) or not params:
+            raise TypeError("params must be a non-empty dict mapping names to Slider objects")
+        for name, slider in params.items():
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ValueError(f"params keys must be Python identifiers, got {name!r}")
+            if not isinstance(slider, Slider):
+                raise TypeError(f"params[{name!r}] must be a Slider, got {type(slider).__name__}")
+        if not isinstance(alt, str) or not alt.strip():
+            raise TypeError("alt must be a non-empty string describing the figure")
+        if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
+            raise ValueError(f"max_frames must be a positive integer, got {max_frames!r}")
+        self.draw = draw
+        self.params = dict(params)
+        self.alt = alt.strip()
+        self.max_frames = max_frames
+        self._widget = None
+        self._sliders = None
+        self._frames: list[bytes] | None = None
+        self._cache: dict[tuple, bytes] = {}
+
+    def __repr__(self) -> str:
+        names = ", ".join(self.params)
+        return f"<InteractiveFigure with sliders {names}: {self.alt}>"
+
+    # -- frames -------------------------------------------------------------------------------
+    def frame(self, **values: float) -> bytes:
+        """PNG bytes of the figure drawn at ``values`` (rounded to each slider's decimals)."""
+        rounded = {
+            name: round(float(values[name]), slider.decimals + 2)
+            for name, slider in self.params.items()
+        }
+        key = tuple(rounded.values())
+        if key not in self._cache:
+            figure = self.draw(**rounded)
+            try:
+                figure.set_dpi(FRAME_DPI)
+                self._cache[key] = render_png(figure)
+            finally:
+                _close(figure)
+        return self._cache[key]
+
+    def static_grids(self) -> dict[str, np.ndarray]:
+        """The values each slider of the static website can take, starting value included."""
+        sliders = list(self.params.values())
+        multiples = _static_multiples(sliders, self.max_frames)
+        return {
+            name: slider.grid(multiple)
+            for (name, slider), multiple in zip(self.params.items(), multiples, strict=True)
+        }
+
+    def static_frames(self) -> list[bytes]:
+        """Every frame of the static grid, in row-major order of the parameters (last varies fastest)."""
+        if self._frames is None:
+            grids = self.static_grids()
+            self._frames = [
+                self.frame(**dict(zip(grids, combo, strict=True)))
+                for combo in itertools.product(*grids.values())
+            ]
+        return self._frames
+
+    # -- static website -----------------------------------------------------------------------
+    def to_html(self) -> str:
+        """Self-contained HTML: the frames, native range inputs and a few lines of JavaScript."""
+        grids = self.static_grids()
+        frames = [base64.b64encode(f).decode("ascii") for f in self.static_frames()]
+        digest = hashlib.sha1("".join(frames).encode("ascii")).hexdigest()[:8]
+        fig_id = f"nncourse-fig-{digest}-{next(_figure_counter)}"
+        starts = {
+            name: int(np.argmin(np.abs(g - self.params[name].value))) for name, g in grids.items()
+        }
+        index = 0
+        for name, g in grids.items():
+            index = index * len(g) + starts[name]
+        first = frames[index]
+        shown = ", ".join(
+            f"{s.label} = {s.format(grids[n][starts[n]])}" for n, s in self.params.items()
+        )
+        width, height = _png_size(self.static_frames()[index])
+        controls = []
+        for name, slider in self.params.items():
+            input_id = f"{fig_id}-{name}"
+            labels = [slider.format(v) for v in grids[name]]
+            start = labels[starts[name]]
+            controls.append(
+                f'<label for="{input_id}">{html.escape(slider.label)}</label>'
+                f'<input type="range" id="{input_id}" name="{name}" min="0" '
+                f'max="{len(labels) - 1}" step="1" value="{starts[name]}" '
+                f'aria-valuetext="{start}" data-label="{html.escape(slider.label)}" '
+                f"data-values='{html.escape(json.dumps(labels))}'>"
+                f'<output for="{input_id}">{start}</output>'
+            )
+        return (
+            f'<div class="nncourse-figure" id="{fig_id}" data-alt="{html.escape(self.alt)}">'
+            f"<style>{_STYLE}</style>"
+            f'<img src="data:image/png;base64,{first}" width="{width}" height="{height}" '
+            f'alt="{html.escape(self.alt)} ({html.escape(shown)})">'
+            f'<div class="nncourse-controls">{"".join(controls)}</div>'
+            f'<script type="application/json" class="nncourse-frames">{json.dumps(frames)}</script>'
+            f"<script>{_SCRIPT % {'id': fig_id}}</script>"
+            "</div>"
+        )
+
+    # -- live kernel ----------------------------------------------------------------------------
+    @property
+    def sliders(self) -> dict:
+        """The live ipywidgets sliders, by parameter name."""
+        if self._sliders is None:
+            import ipywidgets
+
+            self._sliders = {
+                name: ipywidgets.FloatSlider(
+                    min=s.min,
+                    max=s.max,
+                    step=s.step,
+                    value=s.value,
+                    description=s.label,
+                    readout_format=f".{s.decimals}f",
+                    continuous_update=True,
+                    style={"description_width": "initial"},
+                    layout=ipywidgets.Layout(width="28em"),
+                )
+                for name, s in self.params.items()
+            }
+        return self._sliders
+
+    @property
+    def widget(self):
+        """The live view: the sliders above an image redrawn by ``draw`` whenever one moves."""
+        if self._widget is None:
+            import ipywidgets
+
+            values = {name: s.value for name, s in self.params.items()}
+            image = ipywidgets.Image(value=self.frame(**values), format="png")
+
+            def redraw(_change) -> None:
+                image.value = self.frame(**{n: w.value for n, w in self.sliders.items()})
+
+            for slider in self.sliders.values():
+                slider.observe(redraw, names="value")
+            self._widget = ipywidgets.VBox([*self.sliders.values(), image])
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = dict(self.widget._repr_mimebundle_())
+        bundle["text/html"] = self.to_html()
+        bundle["text/plain"] = self.alt
+        return bundle
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, read from its header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def interactive_figure(
+    draw: Callable[..., object],
+    params: Mapping[str, Slider],
+    *,
+    alt: str,
+    max_frames: int = DEFAULT_MAX_FRAMES,
+) -> InteractiveFigure:
+    """A figure with sliders that works in a live kernel and on the static website.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values)`` returns a matplotlib Figure for one value of each parameter. It should
+        be pure (same values, same picture) and quick: the static website stores one frame per
+        combination of values.
+    params : dict of str to Slider
+        The parameters, in the order their sliders appear.
+    alt : str
+        Alt text: what the figure shows. The current values are appended on the page.
+    max_frames : int, default 121
+        Most frames stored for the static website. Parameters without a ``static_step`` get a
+        coarser static step until the grid fits.
+
+    Returns
+    -------
+    InteractiveFigure
+        Displays as ipywidgets sliders in a live kernel, and as self-contained HTML sliders
+        (``text/html``) on the static website.
+    """
+    return InteractiveFigure(draw, params, alt=alt, max_frames=max_frames)
+
+
+def sigmoid_weight_bias(*, w: float = 1.0, b: float = 0.0) -> InteractiveFigure:
+    """σ(w x + b) beside the step function, with sliders for the weight ``w`` and bias ``b``.
+
+    Taught in: chapter "The sigmoid".
+    """
+    from nncourse import plotting
+
+    return interactive_figure(
+        plotting.draw_sigmoid_weight_bias,
+        {
+            "w": Slider(-4, 4, 0.25, w, "weight w", static_step=1),
+            "b": Slider(-4, 4, 0.25, b, "bias b", static_step=1),
+        },
+        alt=(
+            "The sigmoid σ(w x + b), a smooth S-shaped curve from 0 to 1, drawn with the step "
+            "function of w x + b, which jumps from 0 to 1 where w x + b = 0. A larger weight makes "
+            "the sigmoid steeper and closer to the step; the bias shifts both sideways."
+        ),
+    )
+
+
+def sigmoid_plane(*, w1: float = 4.0, w2: float = 5.0, b: float = -9.0) -> InteractiveFigure:
+    """The probability plane σ(w1 x1 + w2 x2 + b) and its decision line, with three sliders.
+
+    The static website uses a coarser grid (w₁ in steps of 4, w₂ of 2.5, b of 4.5, starting
+    from the seed example 4 x₁ + 5 x₂ - 9) to stay within budget.
+
+    Taught in: chapter "The sigmoid".
+    """
+    from nncourse import plotting
+
+    return interactive_figure(
+        plotting.draw_sigmoid_plane,
+        {
+            "w1": Slider(-6, 6, 0.5, w1, "weight w₁", static_step=4),
+            "w2": Slider(-6, 6, 0.5, w2, "weight w₂", static_step=2.5),
+            "b": Slider(-12, 12, 0.5, b, "bias b", static_step=4.5),
+        },
+        alt=(
+            "The probability σ(w₁x₁ + w₂x₂ + b) over the plane, shaded from blue (near 0) to "
+            "orange (near 1), with the decision line where it equals 0.5. The weights turn the "
+            "line and set how sharp the change is; the bias moves the line."
+        ),
+    )

@@ -1,0 +1,192 @@
+"""Tests for nncourse.widgets: sliders, static grids, the live widget and the static HTML."""
+
+import base64
+import json
+import re
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from nncourse import widgets
+from nncourse.widgets import Slider, interactive_figure
+
+
+def tiny_draw(a: float, b: float = 0.0) -> Figure:
+    """A cheap figure whose pixels depend on both values."""
+    fig = Figure(figsize=(1, 1), dpi=20, facecolor="white")
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set(xlim=(-2, 2), ylim=(-2, 2))
+    ax.plot([a], [b], "s", ms=6, color="#0072B2")
+    return fig
+
+
+def two_sliders(**kwargs):
+    return interactive_figure(
+        tiny_draw,
+        {"a": Slider(-1, 1, 0.5, 0, "first a"), "b": Slider(0, 1, 0.5, 0.5, "second b")},
+        alt="A square at (a, b).",
+        **kwargs,
+    )
+
+
+# -- Slider -------------------------------------------------------------------------------------
+def test_slider_grid_is_anchored_at_the_value():
+    slider = Slider(-1, 1, 0.25, 0.5, "x")
+    assert slider.grid().tolist() == [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1]
+    assert slider.grid(3).tolist() == [-1, -0.25, 0.5]
+    assert 0.5 in Slider(-6, 6, 0.5, 0.5, "x").grid(4)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ((1, 0, 0.1, 0.5, "x"), ValueError, "min must be smaller than max"),
+        ((0, 1, 0, 0.5, "x"), ValueError, "step must be positive"),
+        ((0, 1, 0.1, 2, "x"), ValueError, "value must lie in"),
+        ((0, 1, 0.1, 0.5, ""), TypeError, "label"),
+        ((0, "1", 0.1, 0.5, "x"), TypeError, "max must be a real number"),
+        ((0, float("nan"), 0.1, 0.5, "x"), ValueError, "max must be finite"),
+    ],
+)
+def test_slider_rejects_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        Slider(*args)
+
+
+def test_slider_static_step_must_be_a_multiple_of_step():
+    with pytest.raises(ValueError, match="static_step must be a positive whole multiple"):
+        Slider(0, 1, 0.1, 0.5, "x", static_step=0.25)
+    assert Slider(0, 1, 0.1, 0.5, "x", static_step=0.3).static_step == 0.3
+
+
+def test_slider_formats_with_the_decimals_of_its_step():
+    assert Slider(0, 1, 0.25, 0.5, "x").format(0.5) == "0.50"
+    assert Slider(0, 10, 1, 5, "x").format(3.0) == "3"
+
+
+# -- static grid --------------------------------------------------------------------------------
+def test_static_grid_is_coarsened_to_fit_max_frames():
+    figure = interactive_figure(
+        tiny_draw,
+        {"a": Slider(-1, 1, 0.1, 0, "a"), "b": Slider(-1, 1, 0.1, 0, "b")},
+        alt="x",
+        max_frames=30,
+    )
+    grids = figure.static_grids()
+    assert len(grids["a"]) * len(grids["b"]) <= 30
+    assert 0 in grids["a"] and 0 in grids["b"]
+
+
+def test_explicit_static_step_is_kept():
+    figure = interactive_figure(
+        tiny_draw,
+        {"a": Slider(-1, 1, 0.1, 0.2, "a", static_step=0.4), "b": Slider(0, 1, 0.5, 0, "b")},
+        alt="x",
+    )
+    assert figure.static_grids()["a"].tolist() == [-1, -0.6, -0.2, 0.2, 0.6, 1]
+
+
+@pytest.mark.parametrize(
+    ("draw", "params", "alt", "error"),
+    [
+        ("not callable", {"a": Slider(0, 1, 1, 0, "a")}, "x", TypeError),
+        (tiny_draw, {}, "x", TypeError),
+        (tiny_draw, {"a": (0, 1, 1, 0)}, "x", TypeError),
+        (tiny_draw, {"not a name": Slider(0, 1, 1, 0, "a")}, "x", ValueError),
+        (tiny_draw, {"a": Slider(0, 1, 1, 0, "a")}, "", TypeError),
+    ],
+)
+def test_interactive_figure_rejects_bad_input(draw, params, alt, error):
+    with pytest.raises(error):
+        interactive_figure(draw, params, alt=alt)
+
+
+# -- live widget --------------------------------------------------------------------------------
+def test_live_widget_has_the_named_sliders_with_their_ranges():
+    figure = two_sliders()
+    a, b = figure.sliders["a"], figure.sliders["b"]
+    assert (a.min, a.max, a.step, a.value, a.description) == (-1, 1, 0.5, 0, "first a")
+    assert (b.min, b.max, b.step, b.value, b.description) == (0, 1, 0.5, 0.5, "second b")
+    assert list(figure.widget.children[:2]) == [a, b]
+
+
+def test_moving_a_live_slider_redraws_the_image():
+    figure = two_sliders()
+    image = figure.widget.children[-1]
+    before = image.value
+    figure.sliders["a"].value = 1
+    assert image.value != before
+    assert image.value == figure.frame(a=1, b=0.5)
+
+
+def test_frame_closes_pyplot_figures():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def pyplot_draw(a):
+        fig, ax = plt.subplots(figsize=(1, 1), dpi=20)
+        ax.plot([0, a])
+        return fig
+
+    figure = interactive_figure(pyplot_draw, {"a": Slider(0, 1, 1, 0, "a")}, alt="x")
+    figure.static_frames()
+    assert plt.get_fignums() == []
+
+
+# -- static HTML --------------------------------------------------------------------------------
+def test_static_html_holds_every_frame_and_the_inputs():
+    figure = two_sliders()
+    page = figure.to_html()
+    frames = json.loads(re.search(r'class="nncourse-frames">(.*?)</script>', page).group(1))
+    assert len(frames) == 5 * 3
+    expected = [
+        base64.b64encode(figure.frame(a=a, b=b)).decode()
+        for a in (-1, -0.5, 0, 0.5, 1)
+        for b in (0, 0.5, 1)
+    ]
+    assert frames == expected
+    assert len(set(frames)) == len(frames)
+    assert page.count('type="range"') == 2
+    for label in ("first a", "second b"):
+        input_id = re.search(rf'<label for="([^"]+)">{label}</label>', page).group(1)
+        assert f'<input type="range" id="{input_id}"' in page
+        assert f'<output for="{input_id}">' in page
+    # the image shown first is the starting values' frame: a = 0 is index 2, b = 0.5 index 1
+    assert f'src="data:image/png;base64,{frames[2 * 3 + 1]}"' in page
+    assert 'alt="A square at (a, b). (first a = 0.0, second b = 0.5)"' in page
+
+
+def test_static_html_loads_nothing_from_outside():
+    page = two_sliders().to_html()
+    assert not re.search(r"(src|href)=\"(?!data:)", page)
+    assert "http" not in page
+
+
+def test_mimebundle_carries_the_widget_and_the_html():
+    bundle = two_sliders()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"].startswith('<div class="nncourse-figure"')
+    assert bundle["text/plain"] == "A square at (a, b)."
+
+
+# -- the book's figures -------------------------------------------------------------------------
+def test_sigmoid_weight_bias_sliders():
+    figure = widgets.sigmoid_weight_bias()
+    assert list(figure.params) == ["w", "b"]
+    assert figure.params["w"].value == 1 and figure.params["b"].value == 0
+    grids = figure.static_grids()
+    assert grids["w"].tolist() == list(range(-4, 5))
+    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
+
+
+def test_sigmoid_plane_static_grid_contains_the_seed_example():
+    figure = widgets.sigmoid_plane()
+    assert list(figure.params) == ["w1", "w2", "b"]
+    grids = figure.static_grids()
+    assert 4 in grids["w1"] and 5 in grids["w2"] and -9 in grids["b"]
+    assert 0 in grids["w1"] and 0 in grids["w2"] and 0 in grids["b"]
+    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
