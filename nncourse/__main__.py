@@ -1,0 +1,122 @@
+"""The ``nncourse`` console command (also ``python -m nncourse``).
+
+Subcommands::
+
+    nncourse assign [ID ...] [--check]             student + solutions notebooks from the sources
+    nncourse grade ID SUBMISSION ... --out DIR     grade notebooks into DIR/grades.csv
+    nncourse gradescope ID -o autograder.zip       a Gradescope autograder bundle
+
+Taught in: the instructor guide (book/instructors.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nncourse.exercises import EXERCISE_IDS
+
+
+def _assign(args: argparse.Namespace) -> int:
+    from nncourse.assign import assign
+
+    try:
+        changed = assign(args.exercises or None, root=args.root, check=args.check)
+    except ValueError as error:
+        print(f"nncourse assign: {error}", file=sys.stderr)
+        return 2
+    if args.check:
+        for path in changed:
+            print(f"out of date: {path} (run `nncourse assign`)")
+        return 1 if changed else 0
+    for path in changed:
+        print(f"wrote {path}")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from nncourse.grading import main_grade
+
+    return main_grade(args)
+
+
+def _gradescope(args: argparse.Namespace) -> int:
+    from nncourse.gradescope import main_gradescope
+
+    return main_gradescope(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``nncourse`` command."""
+    parser = argparse.ArgumentParser(
+        prog="nncourse", description="Exercises and grading for nncourse."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser(
+        "assign", help="generate student and solutions notebooks from the sources"
+    )
+    p.add_argument(
+        "exercises", nargs="*", metavar="ID", help="exercise ids (default: every source)"
+    )
+    p.add_argument("--root", type=Path, default=Path("."), help="course root folder (default: .)")
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a notebook is stale"
+    )
+    p.set_defaults(run=_assign)
+
+    p = commands.add_parser("grade", help="grade submitted notebooks")
+    p.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
+    p.add_argument(
+        "submissions",
+        nargs="+",
+        type=Path,
+        metavar="SUBMISSION",
+        help="notebooks or folders of notebooks",
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="where grades.csv goes")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="time limit per submission, whole notebook (default: 60)",
+    )
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="submissions graded at once")
+    p.add_argument(
+        "--secret",
+        metavar="TEXT",
+        help="seed of the hidden inputs (default: $NNCOURSE_GRADING_SECRET, else DIR/secret.txt)",
+    )
+    p.add_argument(
+        "--sandbox",
+        choices=("auto", "bwrap", "none"),
+        default="auto",
+        help="run kernels inside bubblewrap: auto (when installed), bwrap (required), none",
+    )
+    p.add_argument(
+        "--regrade", action="store_true", help="grade again submissions already in grades.csv"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(run=_grade)
+
+    p = commands.add_parser("gradescope", help="write a Gradescope autograder bundle")
+    p.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
+    p.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"), metavar="ZIP")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS")
+    p.add_argument(
+        "--secret", metavar="TEXT", help="seed of the hidden inputs (default: a random one)"
+    )
+    p.set_defaults(run=_gradescope)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``nncourse`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""Feedback in the learner's notebook: run an exercise's public checks on the learner's function.
+
+In an exercise notebook::
+
+    from nncourse.checks import exercise
+    check = exercise("sigmoid")
+    ...
+    check(sigmoid)        # prints which public checks pass, and for a failure: input, expected,
+                          # received, what differs and a hint
+    check.summary()       # one line per question
+
+Only the public checks run here. When every one passes the feedback says "public checks passed": the
+hidden checks, with inputs drawn from the instructor's secret seed, run when the work is graded
+(see :mod:`nncourse.grading`). An unfinished function that still raises ``NotImplementedError`` is
+reported as "not implemented yet", and nothing here raises, so a notebook always runs top to bottom.
+
+Taught in: the page "How the checks work" (book/checks.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nncourse.exercises import load_exercise
+from nncourse.exercises.compare import as_parts, diagnose, format_value, is_structured
+from nncourse.exercises.spec import Call, Check, Question
+
+PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
+# Floating-point events that signal a wrong result; underflow to 0 (e.g. exp(-1000)) is harmless.
+WARN_ON = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
+
+
+@dataclass
+class CheckFeedback:
+    """The outcome of one public check; for a failure, the first failing call and what went wrong."""
+
+    name: str
+    passed: bool
+    inputs: str = ""
+    expected: str = ""
+    received: str = ""
+    problem: str = ""
+    hint: str = ""
+
+
+@dataclass
+class QuestionFeedback:
+    """The outcome of all public checks of one question."""
+
+    function: str
+    status: str  # PASSED, FAILED or NOT_IMPLEMENTED
+    checks: list[CheckFeedback] = field(default_factory=list)
+
+    @property
+    def n_passed(self) -> int:
+        return sum(c.passed for c in self.checks)
+
+    def text(self) -> str:
+        """The feedback as the learner reads it under their cell."""
+        if self.status == NOT_IMPLEMENTED:
+            return (
+                f"{self.function}: not implemented yet. Replace `raise NotImplementedError` with your"
+                " code, then run this cell again."
+            )
+        n = len(self.checks)
+        if self.status == PASSED:
+            return (
+                f"{self.function}: public checks passed ({n} of {n}). Hidden checks with other inputs"
+                " run when your work is graded."
+            )
+        lines = [f"{self.function}: {self.n_passed} of {n} public checks passed."]
+        for c in self.checks:
+            if c.passed:
+                lines.append(f"  ✓ {c.name}")
+                continue
+            lines.append(f"  ✗ {c.name}")
+            rows = [
+                ("input", c.inputs),
+                ("expected", c.expected),
+                ("received", c.received),
+                ("problem", c.problem),
+                ("hint", c.hint),
+            ]
+            lines += [f"      {label + ':':<10}{value}" for label, value in rows if value]
+        return "\n".join(lines)
+
+
+def run_public_checks(question: Question, function: Callable) -> QuestionFeedback:
+    """Run every public check of ``question`` on the learner's ``function``; never raises."""
+    results = []
+    for check in question.public_checks:
+        try:
+            results.append(_run_check(question, check, function))
+        except NotImplementedError:
+            return QuestionFeedback(question.function, NOT_IMPLEMENTED)
+    status = PASSED if all(c.passed for c in results) else FAILED
+    return QuestionFeedback(question.function, status, results)
+
+
+def _run_check(question: Question, check: Check, function: Callable) -> CheckFeedback:
+    for c in check.calls():
+        expected_value = question.reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs))
+        structured = is_structured(expected_value)
+        expected = as_parts(expected_value, structured)
+        shown_inputs = _format_call(function, c)
+        fail = _failure_factory(check, shown_inputs, expected_value)
+        try:
+            with warnings.catch_warnings(record=True) as caught, np.errstate(**WARN_ON):
+                warnings.simplefilter("always")
+                received_value = function(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs))
+        except NotImplementedError:
+            raise
+        except (
+            Exception
+        ) as error:  # the learner's code may raise anything; report it, never re-raise
+            return fail("", f"raised {type(error).__name__}: {error}")
+        try:
+            received = as_parts(received_value, structured)
+        except TypeError as error:
+            return fail(format_value(received_value), str(error))
+        problem = diagnose(expected, received, rtol=check.rtol, atol=check.atol)
+        if problem is None and check.forbid_warnings and caught:
+            problem = f"the values are right but your function warned: {caught[0].message}"
+        if problem is not None:
+            return fail(format_value(received_value), problem)
+    return CheckFeedback(check.name, passed=True)
+
+
+def _failure_factory(
+    check: Check, inputs: str, expected: object
+) -> Callable[[str, str], CheckFeedback]:
+    def fail(received: str, problem: str) -> CheckFeedback:
+        return CheckFeedback(
+            check.name, False, inputs, format_value(expected), received, problem, check.hint
+        )
+
+    return fail
+
+
+def _format_call(function: Callable, c: Call) -> str:
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        names = []
+    parts = [
+        f"{names[i] if i < len(names) else f'arg{i + 1}'} = {format_value(a)}"
+        for i, a in enumerate(c.args)
+    ]
+    parts += [f"{k} = {format_value(v)}" for k, v in c.kwargs.items()]
+    return ", ".join(parts)
+
+
+class ExerciseChecker:
+    """Checks the learner's functions for one exercise; call it with a function to check it."""
+
+    def __init__(self, exercise_id: str) -> None:
+        self.exercise = load_exercise(exercise_id)
+        self.feedback: dict[str, QuestionFeedback] = {}
+
+    def __call__(self, function: Callable, name: str | None = None) -> None:
+        """Run the public checks of ``function`` (found by its name, or ``name``) and print feedback."""
+        name = name or getattr(function, "__name__", "")
+        try:
+            question = self.exercise.question(name)
+        except ValueError as error:
+            print(f"Cannot check this function: {error}. Pass name='...' if you renamed it.")
+            return
+        if not callable(function):
+            print(f"{name}: expected a function, got {format_value(function)}.")
+            return
+        feedback = run_public_checks(question, function)
+        self.feedback[name] = feedback
+        print(feedback.text())
+
+    def summary(self) -> None:
+        """Print one line per question with the state of its public checks."""
+        lines = [f"Exercise {self.exercise.id!r}: {self.exercise.title}"]
+        for q in self.exercise.questions:
+            fb = self.feedback.get(q.function)
+            state = "not checked yet (run its check cell)" if fb is None else _summary_state(fb)
+            lines.append(f"  {q.function}: {state}")
+        lines.append("Hidden checks with other inputs run when your work is graded.")
+        print("\n".join(lines))
+
+    def __repr__(self) -> str:
+        return f"<checks for exercise {self.exercise.id!r}: call with a function, e.g. check(f)>"
+
+
+def _summary_state(feedback: QuestionFeedback) -> str:
+    if feedback.status == FAILED:
+        return f"{feedback.n_passed} of {len(feedback.checks)} public checks passed"
+    if feedback.status == PASSED:
+        return "public checks passed"
+    return feedback.status
+
+
+def exercise(exercise_id: str) -> ExerciseChecker:
+    """The checker of one exercise: ``check = exercise("sigmoid")`` then ``check(sigmoid)``."""
+    return ExerciseChecker(exercise_id)

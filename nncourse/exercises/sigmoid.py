@@ -1,0 +1,165 @@
+"""Exercise "sigmoid": the sigmoid, its derivative and a single logistic neuron.
+
+Follows the chapter "The sigmoid" (book/sigmoid.ipynb). The learner writes ``sigmoid``, ``sigmoid_grad``,
+``neuron_probability`` and ``neuron_predict``; the references are nncourse's own functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import nncourse as nn
+from nncourse.exercises.spec import Check, Exercise, Question
+
+
+def neuron_probability(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    r"""Reference: the probability of class 1 for each row of ``X``, :math:`\sigma(Xw + b)`, shape (n,)."""
+    return nn.sigmoid(np.asarray(X) @ np.asarray(w) + b)
+
+
+def neuron_predict(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    """Reference: the predicted class, 1.0 where the probability is at least 1/2, else 0.0; shape (n,)."""
+    return nn.step(np.asarray(X) @ np.asarray(w) + b)
+
+
+OVERFLOW_HINT = (
+    "np.exp(-x) overflows for x = -1000. Compute with exp(-|x|), which is at most 1: "
+    "1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) for x < 0 (np.where picks per element)."
+)
+
+
+def _normal(rng, scale=3.0, size=20):
+    return rng.normal(0.0, scale, size=size)
+
+
+def _neuron_inputs(rng, n=7, d=3):
+    return rng.normal(size=(n, d)), rng.normal(size=d), float(rng.normal())
+
+
+SIGMOID = Question(
+    function="sigmoid",
+    reference=nn.sigmoid,
+    checks=[
+        Check("sigmoid(0) is one half", [(0.0,)], hint="σ(0) = 1 / (1 + e^0) = 1/2."),
+        Check(
+            "a small array, element by element",
+            [(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]),)],
+            hint="Use np.exp, which works element by element, not math.exp.",
+        ),
+        Check(
+            "inputs of ±1000 give 0 and 1 without an overflow warning",
+            [(np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0]),)],
+            forbid_warnings=True,
+            hint=OVERFLOW_HINT,
+        ),
+        Check(
+            "a matrix keeps its shape",
+            [(np.array([[0.5, -0.5, 3.0], [-3.0, 0.0, 10.0]]),)],
+            hint="Work element by element; do not flatten or sum.",
+        ),
+        Check("hidden: random inputs", lambda rng: [(_normal(rng),) for _ in range(3)], points=2),
+        Check(
+            "hidden: very large inputs without overflow",
+            lambda rng: [(rng.uniform(-2000.0, 2000.0, size=30),)],
+            points=2,
+            forbid_warnings=True,
+            hint=OVERFLOW_HINT,
+        ),
+        Check(
+            "hidden: odd shapes (scalars, empty arrays, 3-D arrays)",
+            lambda rng: [
+                (float(rng.normal()),),
+                (np.zeros(0),),
+                (rng.normal(size=(2, 3, 4)),),
+            ],
+            points=1,
+        ),
+    ],
+)
+
+SIGMOID_GRAD = Question(
+    function="sigmoid_grad",
+    reference=nn.sigmoid_grad,
+    checks=[
+        Check(
+            "the slope at 0 is 1/4",
+            [(0.0,)],
+            hint="σ'(x) = σ(x) (1 − σ(x)); at 0 that is 1/2 · 1/2.",
+        ),
+        Check(
+            "a small array, element by element",
+            [(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]),)],
+            hint="σ'(x) = σ(x) (1 − σ(x)): apply your sigmoid to x first, then combine.",
+        ),
+        Check(
+            "the slope vanishes for ±1000 without nan",
+            [(np.array([-1000.0, 1000.0]),)],
+            forbid_warnings=True,
+            hint="Reuse your stable sigmoid; e^{-x} / (1 + e^{-x})² overflows to inf / inf = nan.",
+        ),
+        Check("hidden: random inputs", lambda rng: [(_normal(rng),) for _ in range(3)], points=2),
+        Check(
+            "hidden: very large inputs without overflow",
+            lambda rng: [(rng.uniform(-2000.0, 2000.0, size=30),)],
+            points=1,
+            forbid_warnings=True,
+        ),
+    ],
+)
+
+NEURON_PROBABILITY = Question(
+    function="neuron_probability",
+    reference=neuron_probability,
+    checks=[
+        Check(
+            "two examples, two features",
+            [(np.array([[1.0, 2.0], [-1.0, 0.5]]), np.array([0.5, -0.25]), 0.1)],
+            hint="Compute the scores X @ w + b, one per row, then apply sigmoid. Forgot the bias b?",
+        ),
+        Check(
+            "the result is flat, shape (n,)",
+            [(np.ones((4, 3)), np.array([0.2, -0.1, 0.3]), -0.5)],
+            hint="With w of shape (d,), X @ w has shape (n,); a w of shape (d, 1) gives (n, 1).",
+        ),
+        Check(
+            "hidden: random neurons",
+            lambda rng: [_neuron_inputs(rng) for _ in range(3)],
+            points=2,
+            hint="Forgot the bias, or used w @ X instead of X @ w?",
+        ),
+        Check(
+            "hidden: one example and one feature",
+            lambda rng: [_neuron_inputs(rng, n=1, d=1)],
+            points=1,
+        ),
+    ],
+)
+
+NEURON_PREDICT = Question(
+    function="neuron_predict",
+    reference=neuron_predict,
+    checks=[
+        Check(
+            "classes 0 and 1 from the probability",
+            [(np.array([[2.0, 0.0], [-2.0, 0.0], [0.0, 1.0]]), np.array([1.0, 1.0]), -0.5)],
+            hint="Predict 1.0 where σ(Xw + b) >= 0.5, that is where Xw + b >= 0, else 0.0.",
+        ),
+        Check(
+            "a probability of exactly 1/2 is class 1",
+            [(np.array([[1.0], [-1.0]]), np.array([0.0]), 0.0)],
+            hint="Use >= 0.5, not > 0.5: the step function is 1 at 0.",
+        ),
+        Check(
+            "hidden: random neurons",
+            lambda rng: [_neuron_inputs(rng, n=9) for _ in range(3)],
+            points=2,
+        ),
+    ],
+)
+
+EXERCISE = Exercise(
+    id="sigmoid",
+    title="The sigmoid and a single neuron",
+    chapter="sigmoid",
+    questions=[SIGMOID, SIGMOID_GRAD, NEURON_PROBABILITY, NEURON_PREDICT],
+)

@@ -1,0 +1,143 @@
+"""What an exercise is: questions, each a function the learner writes, checked against a reference.
+
+An :class:`Exercise` holds :class:`Question` objects. A question names the function the learner defines,
+the reference that computes the right answer (nncourse's own implementation) and a list of
+:class:`Check` objects. A check with a fixed list of inputs is *public*: the learner runs it in the
+notebook with :mod:`nncourse.checks`. A check whose inputs come from a function of a random generator is
+*hidden*: the grader draws its inputs from a seed derived from the instructor's secret, so learners never
+see them. Both kinds carry points; the grade is the sum of the points of the checks passed.
+
+The format is described for exercise authors in ``nncourse/exercises/README.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Call:
+    """Arguments for one call of the learner's function: ``function(*args, **kwargs)``."""
+
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+def call(*args: Any, **kwargs: Any) -> Call:
+    """Arguments of one call, for inputs that need keyword arguments: ``call(y, p, reduction="sum")``."""
+    return Call(args, kwargs)
+
+
+def as_call(inputs: Call | tuple) -> Call:
+    """A :class:`Call` from a tuple of positional arguments or a :class:`Call`."""
+    if isinstance(inputs, Call):
+        return inputs
+    if isinstance(inputs, tuple):
+        return Call(inputs)
+    raise TypeError(
+        f"inputs must be tuples of arguments or call(...) objects, got {type(inputs).__name__}"
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check of a function: inputs, points and the hint shown when it fails.
+
+    Parameters
+    ----------
+    name : str
+        What the check tests, written for the learner: ``"large negative inputs do not overflow"``.
+    inputs : list or callable
+        A list of argument tuples (or :func:`call` objects) makes a public check. A function
+        ``inputs(rng) -> list`` of a :class:`numpy.random.Generator` makes a hidden check.
+    points : float
+        Points earned when every call of the check matches the reference.
+    hint : str
+        Shown under a failed check: the usual mistake behind it and how to fix it.
+    forbid_warnings : bool
+        Fail the check when the learner's function emits a warning (e.g. overflow in ``exp``) even if
+        the values come out right.
+    rtol, atol : float
+        Tolerances of the comparison with the reference (:func:`numpy.allclose`).
+    """
+
+    name: str
+    inputs: Sequence[Call | tuple] | Callable[[np.random.Generator], Sequence[Call | tuple]]
+    points: float = 1.0
+    hint: str = ""
+    forbid_warnings: bool = False
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    @property
+    def hidden(self) -> bool:
+        """True when the inputs are drawn at grading time from the secret seed."""
+        return callable(self.inputs)
+
+    def calls(self, rng: np.random.Generator | None = None) -> list[Call]:
+        """The calls of this check; a hidden check needs ``rng``."""
+        if self.hidden:
+            if rng is None:
+                raise ValueError(
+                    f"check {self.name!r} is hidden: its inputs need a random generator"
+                )
+            return [as_call(c) for c in self.inputs(rng)]
+        return [as_call(c) for c in self.inputs]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One function the learner writes, its reference implementation and its checks."""
+
+    function: str
+    reference: Callable[..., Any]
+    checks: Sequence[Check]
+
+    @property
+    def public_checks(self) -> list[Check]:
+        return [c for c in self.checks if not c.hidden]
+
+    @property
+    def hidden_checks(self) -> list[Check]:
+        return [c for c in self.checks if c.hidden]
+
+    @property
+    def points(self) -> float:
+        return float(sum(c.points for c in self.checks))
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise: an id (the notebook's name), a title, the chapter it follows and its questions."""
+
+    id: str
+    title: str
+    chapter: str
+    questions: Sequence[Question]
+
+    def question(self, function: str) -> Question:
+        """The question whose function is called ``function``."""
+        for q in self.questions:
+            if q.function == function:
+                return q
+        names = ", ".join(q.function for q in self.questions)
+        raise ValueError(f"exercise {self.id!r} has no function {function!r}; it asks for: {names}")
+
+    @property
+    def points(self) -> float:
+        return float(sum(q.points for q in self.questions))
+
+
+def check_rng(secret: str, exercise_id: str, function: str, check_name: str) -> np.random.Generator:
+    """The random generator of one hidden check, derived from the instructor's secret.
+
+    Hashing the names in keeps each check's inputs the same when other checks are added or reordered.
+    """
+    text = f"{secret}\0{exercise_id}\0{function}\0{check_name}".encode()
+    seed = int.from_bytes(hashlib.sha256(text).digest()[:16], "little")
+    return np.random.default_rng(seed)
