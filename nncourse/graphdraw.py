@@ -39,15 +39,20 @@ class GraphNode:
 
 
 def _value_text(node: Value, precision: int) -> str:
-    name = f"{node.label} | " if node.label else ""
-    return f"{name}data {node.data:.{precision}f} | grad {node.grad:.{precision}f}"
+    lines = [node.label] if node.label else []
+    lines += [f"data {node.data:.{precision}f}", f"grad {node.grad:.{precision}f}"]
+    return "\n".join(lines)
 
 
 def graph_layout(root: Value, precision: int = 4) -> tuple[list[GraphNode], list[tuple[int, int]]]:
     """Place every node of ``root``'s computation graph, inputs left and output right.
 
-    A value's column is the length of the longest path to it from an input, so every edge points
-    to the right; the operation circle that produced a value sits half a column to its left.
+    Columns count back from the output: a value's column is minus the longest path from it to
+    ``root``, so every edge points right and each input sits just left of where it is used. Rows
+    come from the inputs: the inputs (leaves) take rows 0, 1, 2, ... in the order a walk back from
+    the output meets them, and every computed value sits at the mean row of its inputs, so the
+    drawing reads like a tree. The operation circle that produced a value sits half a column to
+    its left.
 
     Parameters
     ----------
@@ -65,18 +70,23 @@ def graph_layout(root: Value, precision: int = 4) -> tuple[list[GraphNode], list
     if not isinstance(root, Value):
         raise TypeError(f"root: expected a nncourse.autodiff.Value, got {type(root).__name__}")
     order = root._topological_order()  # inputs before the nodes computed from them
-    column: dict[int, int] = {}
+    depth: dict[int, int] = {id(root): 0}  # longest path from each node to the output
+    for node in reversed(order):
+        for child in node._prev:
+            depth[id(child)] = max(depth.get(id(child), 0), depth[id(node)] + 1)
+    row: dict[int, float] = {}
+    next_leaf_row = 0
     for node in order:
-        column[id(node)] = 1 + max((column[id(c)] for c in node._prev), default=-1)
-    rows_used: dict[int, int] = {}
+        if node._prev:
+            row[id(node)] = sum(row[id(c)] for c in node._prev) / len(node._prev)
+        else:
+            row[id(node)] = next_leaf_row
+            next_leaf_row += 1
     nodes: list[GraphNode] = []
     index_of_value: dict[int, int] = {}
     edges: list[tuple[int, int]] = []
     for node in order:
-        col = column[id(node)]
-        row = rows_used.get(col, 0)
-        rows_used[col] = row + 1
-        x, y = 2.0 * col, -float(row)
+        x, y = -2.0 * depth[id(node)], -row[id(node)]
         index_of_value[id(node)] = len(nodes)
         nodes.append(GraphNode("value", _value_text(node, precision), x, y))
         if node._prev:
@@ -115,40 +125,48 @@ def draw_graph(root: Value, precision: int = 4, ax: plt.Axes | None = None) -> F
     >>> fig = draw_graph(L)
     """
     nodes, edges = graph_layout(root, precision)
+    xs, ys = [n.x for n in nodes], [n.y for n in nodes]
     if ax is None:
-        width = 2.2 * (max(n.x for n in nodes) + 2)
-        height = 1.0 + 0.9 * (1 - min(n.y for n in nodes))
-        fig, ax = plt.subplots(figsize=(min(width, 16), min(height, 12)), facecolor="white")
-    fig = ax.figure
-    for start, end in edges:
-        a, b = nodes[start], nodes[end]
-        ax.annotate(
-            "",
-            xy=(b.x, b.y),
-            xytext=(a.x, a.y),
-            arrowprops={"arrowstyle": "->", "color": _EDGE_COLOUR, "shrinkA": 12, "shrinkB": 12},
-            zorder=1,
+        width, height = max(xs) - min(xs) + 2.0, max(ys) - min(ys) + 1.0
+        fig, ax = plt.subplots(
+            figsize=(min(1.1 * width, 16), min(0.9 * height, 12)), facecolor="white"
         )
+    fig = ax.figure
+    artists = []
     for node in nodes:
         is_op = node.kind == "op"
-        ax.text(
-            node.x,
-            node.y,
-            node.text,
-            ha="center",
-            va="center",
-            fontsize=9 if is_op else 8,
-            family="monospace",
-            zorder=2,
-            bbox={
-                "boxstyle": "circle,pad=0.3" if is_op else "round,pad=0.4",
-                "facecolor": _OP_COLOUR if is_op else _VALUE_COLOUR,
-                "edgecolor": "black",
-                "linewidth": 0.8,
-            },
+        artists.append(
+            ax.text(
+                node.x,
+                node.y,
+                node.text,
+                ha="center",
+                va="center",
+                fontsize=10 if is_op else 8,
+                family="monospace",
+                zorder=2,
+                bbox={
+                    "boxstyle": "circle,pad=0.3" if is_op else "round,pad=0.4",
+                    "facecolor": _OP_COLOUR if is_op else _VALUE_COLOUR,
+                    "edgecolor": "black",
+                    "linewidth": 0.8,
+                },
+            )
         )
-    ax.set_xlim(min(n.x for n in nodes) - 1.2, max(n.x for n in nodes) + 1.2)
-    ax.set_ylim(min(n.y for n in nodes) - 0.6, 0.6)
+    for start, end in edges:
+        # Coordinates relative to the two texts' boxes: from the right middle of the input to
+        # the left middle of the output, so arrows meet the boxes whatever their width.
+        ax.annotate(
+            "",
+            xy=(0.0, 0.5),
+            xycoords=artists[end],
+            xytext=(1.0, 0.5),
+            textcoords=artists[start],
+            arrowprops={"arrowstyle": "->", "color": _EDGE_COLOUR, "shrinkA": 5, "shrinkB": 6},
+            zorder=1,
+        )
+    ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
     ax.axis("off")
     ax.set_facecolor("white")
     return fig
