@@ -31,14 +31,18 @@ from nncourse.losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
+from nncourse.network import MLP
+from nncourse.optim import gradient_descent
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MLP",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
     "categorical_cross_entropy",
     "categorical_cross_entropy_grad",
+    "gradient_descent",
     "leaky_relu",
     "leaky_relu_grad",
     "log_softmax",
