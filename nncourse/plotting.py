@@ -91,7 +91,7 @@ def sigmoid_midpoint(w: float, b: float) -> float:
 
     Taught in: chapter "The sigmoid".
     """
-    return -b / w if w != 0 else float("nan")
+    return -b / w + 0.0 if w != 0 else float("nan")  # + 0.0 turns -0.0 into 0.0
 
 
 def draw_sigmoid_weight_bias(w: float, b: float) -> Figure:

@@ -170,6 +170,11 @@ def render_png(figure) -> bytes:
     image = Image.fromarray(pixels).quantize(
         colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
     )
+    palette = image.getpalette()
+    for i in range(0, len(palette), 3):  # the quantizer turns white into 254: make it white again
+        if min(palette[i : i + 3]) >= 250:
+            palette[i : i + 3] = [255, 255, 255]
+    image.putpalette(palette)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=9)
     return buffer.getvalue()

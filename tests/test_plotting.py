@@ -31,6 +31,10 @@ def test_sigmoid_is_one_half_at_the_midpoint(w, b):
     assert hard in (0.0, 1.0)
 
 
+def test_sigmoid_midpoint_has_no_negative_zero():
+    assert math.copysign(1, plotting.sigmoid_midpoint(2.0, 0.0)) == 1
+
+
 def test_sigmoid_midpoint_without_weight_is_nan():
     assert math.isnan(plotting.sigmoid_midpoint(0.0, 1.0))
 

@@ -1,6 +1,7 @@
 """Tests for nncourse.widgets: sliders, static grids, the live widget and the static HTML."""
 
 import base64
+import io
 import json
 import re
 
@@ -119,6 +120,15 @@ def test_moving_a_live_slider_redraws_the_image():
     figure.sliders["a"].value = 1
     assert image.value != before
     assert image.value == figure.frame(a=1, b=0.5)
+
+
+def test_frames_are_small_pngs_with_a_white_background():
+    from PIL import Image
+
+    png = widgets.render_png(tiny_draw(0, 0))
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert png.startswith(b"\x89PNG") and image.size == (20, 20)
+    assert image.getpixel((0, 0)) == (255, 255, 255)
 
 
 def test_frame_closes_pyplot_figures():
