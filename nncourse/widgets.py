@@ -45,9 +45,13 @@ import numpy as np
 __all__ = [
     "InteractiveFigure",
     "Slider",
+    "gradient_descent_surface",
     "interactive_figure",
+    "mlp_training_boundary",
+    "neg_log_likelihood",
     "sigmoid_plane",
     "sigmoid_weight_bias",
+    "softmax_temperature",
 ]
 
 DEFAULT_MAX_FRAMES = 121
@@ -459,5 +463,105 @@ def sigmoid_plane(*, w1: float = 4.0, w2: float = 5.0, b: float = -9.0) -> Inter
             "The probability σ(w₁x₁ + w₂x₂ + b) over the plane, shaded from blue (near 0) to "
             "orange (near 1), with the decision line where it equals 0.5. The weights turn the "
             "line and set how sharp the change is; the bias moves the line."
+        ),
+    )
+
+
+def softmax_temperature(
+    *, scores=(2.0, 1.0, 0.0), names=None, temperature: float = 1.0
+) -> InteractiveFigure:
+    """Softmax of three scores with a temperature slider (``T`` from 0.1 to 4).
+
+    Taught in: chapter "Softmax and one-hot encoding".
+    """
+    from nncourse import plotting
+
+    scores = tuple(float(z) for z in scores)
+
+    def draw(temperature: float):
+        return plotting.draw_softmax_temperature(temperature, scores, names)
+
+    return interactive_figure(
+        draw,
+        {"temperature": Slider(0.1, 4, 0.1, temperature, "temperature T")},
+        alt=(
+            f"Bars of the softmax probabilities of the scores {', '.join(f'{z:g}' for z in scores)} "
+            "divided by a temperature T. At T = 1 it is the plain softmax; a small T gives almost "
+            "all the probability to the largest score, a large T makes the bars nearly equal."
+        ),
+    )
+
+
+def neg_log_likelihood(*, p: float = 0.8) -> InteractiveFigure:
+    """The curve −log p against p, with a point that moves with a slider for ``p``.
+
+    Taught in: chapter "Cross-entropy and maximum likelihood".
+    """
+    from nncourse import plotting
+
+    return interactive_figure(
+        plotting.draw_neg_log_likelihood,
+        {"p": Slider(0.01, 1, 0.01, p, "probability p")},
+        alt=(
+            "The curve −log p for p from 0 to 1: 0 at p = 1, rising slowly as p falls to 0.5 and "
+            "steeply as p nears 0. A point marks the chosen p and its loss."
+        ),
+        max_frames=50,
+    )
+
+
+def gradient_descent_surface(*, lr: float = 0.1, steps: int = 10) -> InteractiveFigure:
+    """Gradient descent on an elongated bowl, with sliders for the learning rate and the steps.
+
+    Taught in: chapter "Gradient descent".
+    """
+    from nncourse import plotting
+
+    return interactive_figure(
+        plotting.draw_gradient_descent,
+        {
+            "lr": Slider(0.01, 0.25, 0.01, lr, "learning rate η", static_step=0.03),
+            "steps": Slider(0, 30, 1, steps, "steps", static_step=5),
+        },
+        alt=(
+            "Contour lines of the loss ½(θ₁² + 10 θ₂²), an elongated valley, with the path of "
+            "gradient descent from (−4, 2) towards the minimum at (0, 0). A small learning rate "
+            "creeps along the valley; near 0.2 the path zig-zags across it; above 0.2 it "
+            "diverges."
+        ),
+    )
+
+
+def mlp_training_boundary(
+    *, epochs: int = 1000, every: int = 50, seed: int = 0, lr: float = 1.0
+) -> InteractiveFigure:
+    """An MLP's decision boundary on the two-moons data set across training epochs.
+
+    A ``[2, 16, 1]`` tanh network is trained once, full-batch, and its predictions recorded every
+    ``every`` epochs; the slider picks the epoch.
+
+    Taught in: chapter "Training in practice".
+    """
+    from nncourse import datasets, plotting
+
+    for name, value in (("epochs", epochs), ("every", every)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if every > epochs:
+        raise ValueError(f"every must be at most epochs={epochs}, got {every}")
+    X, y = datasets.moons(n_samples=200, noise=0.15, seed=seed)
+    snapshots = plotting.training_snapshots(X, y, range(0, epochs + 1, every), seed=seed, lr=lr)
+
+    def draw(epoch: float):
+        return plotting.draw_mlp_boundary(snapshots, X, y, epoch)
+
+    return interactive_figure(
+        draw,
+        {"epoch": Slider(0, epochs, every, 0, "epoch")},
+        alt=(
+            "Left: two interleaving half-moons of points, class 0 as blue circles and class 1 as "
+            "orange triangles, over the network's probability of class 1 with its decision "
+            "boundary. Right: the training loss against the epoch. The boundary starts as a "
+            "straight-ish split and bends around the moons as the loss falls."
         ),
     )

@@ -103,3 +103,119 @@ def test_draw_functions_return_white_figures(draw, values):
     fig = draw(**values)
     assert isinstance(fig, Figure)
     assert fig.get_facecolor() == (1.0, 1.0, 1.0, 1.0)
+
+
+# -- softmax with a temperature -----------------------------------------------------------------
+def test_softmax_temperature_one_is_the_seed_example():
+    # scores 2, 1, 0: e^2, e^1, e^0 over their sum = 0.665, 0.245, 0.090
+    p = plotting.softmax_with_temperature([2.0, 1.0, 0.0], 1.0)
+    total = math.e**2 + math.e + 1
+    np.testing.assert_allclose(p, [math.e**2 / total, math.e / total, 1 / total])
+    np.testing.assert_allclose(p, [0.665, 0.245, 0.090], atol=5e-4)
+
+
+@given(st.lists(st.floats(-50, 50), min_size=2, max_size=5), st.floats(0.05, 20))
+def test_softmax_temperature_is_a_distribution_ordered_like_the_scores(scores, t):
+    p = plotting.softmax_with_temperature(scores, t)
+    assert p.sum() == pytest.approx(1)
+    assert np.all(np.diff(p[np.argsort(scores, kind="stable")]) >= -1e-12)
+
+
+def test_softmax_temperature_limits():
+    scores = [2.0, 1.0, 0.0]
+    np.testing.assert_allclose(plotting.softmax_with_temperature(scores, 1e-3), [1, 0, 0])
+    np.testing.assert_allclose(
+        plotting.softmax_with_temperature(scores, 1e4), [1 / 3] * 3, atol=1e-4
+    )
+    np.testing.assert_allclose(plotting.softmax_with_temperature([1000.0, -1000.0], 0.1), [1, 0])
+
+
+@pytest.mark.parametrize("t", [0, -1, float("nan"), float("inf")])
+def test_softmax_temperature_must_be_positive(t):
+    with pytest.raises(ValueError, match="temperature"):
+        plotting.softmax_with_temperature([1.0, 2.0], t)
+
+
+# -- negative log-likelihood --------------------------------------------------------------------
+def test_negative_log_likelihood_is_minus_log():
+    p = np.array([0.01, 0.55, 0.8, 1.0])
+    np.testing.assert_allclose(plotting.negative_log_likelihood(p), -np.log(p), atol=1e-15)
+    assert plotting.negative_log_likelihood(0.0) == pytest.approx(100)  # clamped, finite
+
+
+def test_negative_log_likelihood_prefers_the_better_model():
+    # the seed's admissions example: 80 % beats 55 % for a student who was accepted
+    assert plotting.negative_log_likelihood(0.8) < plotting.negative_log_likelihood(0.55)
+
+
+# -- gradient descent ---------------------------------------------------------------------------
+def test_bowl_gradient_matches_finite_differences():
+    from nncourse import numerical_gradient
+
+    theta = np.array([-1.3, 0.7])
+    np.testing.assert_allclose(
+        plotting.bowl_gradient(theta), numerical_gradient(plotting.bowl_loss, theta), rtol=1e-6
+    )
+
+
+def test_bowl_loss_hand_value():
+    assert plotting.bowl_loss([-4.0, 2.0]) == pytest.approx(0.5 * (16 + 10 * 4))
+
+
+def test_descent_path_first_step_by_hand():
+    # ∇L(-4, 2) = (-4, 20); with η = 0.1: (-4 + 0.4, 2 - 2) = (-3.6, 0)
+    path = plotting.descent_path(0.1, 1)
+    np.testing.assert_allclose(path, [[-4.0, 2.0], [-3.6, 0.0]])
+
+
+@pytest.mark.parametrize(
+    ("lr", "converges"), [(0.05, True), (0.15, True), (0.19, True), (0.22, False)]
+)
+def test_descent_path_converges_below_two_over_the_steepest_curvature(lr, converges):
+    path = plotting.descent_path(lr, 200)
+    assert (np.linalg.norm(path[-1]) < 1e-3) == converges
+    # each coordinate scales by (1 - η a) per step
+    np.testing.assert_allclose(path[5], np.array([-4.0, 2.0]) * (1 - lr * np.array([1, 10])) ** 5)
+
+
+# -- MLP training -------------------------------------------------------------------------------
+def test_training_snapshots_shapes_and_progress():
+    from nncourse import datasets
+
+    X, y = datasets.moons(n_samples=80, noise=0.1, seed=1)
+    snaps = plotting.training_snapshots(X, y, [0, 100, 300], resolution=12)
+    assert snaps["probability"].shape == (3, 12, 12)
+    assert snaps["epochs"].tolist() == [0, 100, 300]
+    assert snaps["loss"][-1] < snaps["loss"][0]
+    assert np.all((snaps["probability"] >= 0) & (snaps["probability"] <= 1))
+    assert snaps["x1"][0] < X[:, 0].min() and snaps["x2"][-1] > X[:, 1].max()
+
+
+def test_training_in_pieces_equals_one_run():
+    from nncourse import MLP, datasets
+
+    X, y = datasets.moons(n_samples=60, noise=0.1, seed=2)
+    snaps = plotting.training_snapshots(X, y, [0, 40, 100], resolution=5)
+    net = MLP([2, 16, 1], hidden_activation="tanh", seed=0)
+    net.fit(X, y, epochs=100, lr=1.0)
+    assert snaps["loss"][-1] == pytest.approx(net.loss(X, y), rel=1e-12)
+
+
+def test_training_snapshots_checks_checkpoints():
+    with pytest.raises(ValueError, match="checkpoints"):
+        plotting.training_snapshots(np.zeros((4, 2)), np.array([0, 1, 0, 1]), [10, 5])
+
+
+def test_more_draw_functions_return_figures():
+    from nncourse import datasets
+
+    X, y = datasets.moons(n_samples=30, noise=0.1, seed=0)
+    snaps = plotting.training_snapshots(X, y, [0, 10], resolution=8)
+    figures = [
+        plotting.draw_softmax_temperature(0.5),
+        plotting.draw_neg_log_likelihood(0.3),
+        plotting.draw_gradient_descent(0.22, 30),  # diverging path stays drawable
+        plotting.draw_mlp_boundary(snaps, X, y, 10),
+    ]
+    assert all(isinstance(f, Figure) for f in figures)
+    assert "diverges" in figures[2].axes[0].get_title()

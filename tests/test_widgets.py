@@ -200,3 +200,36 @@ def test_sigmoid_plane_static_grid_contains_the_seed_example():
     assert 4 in grids["w1"] and 5 in grids["w2"] and -9 in grids["b"]
     assert 0 in grids["w1"] and 0 in grids["w2"] and 0 in grids["b"]
     assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
+
+
+@pytest.mark.parametrize(
+    ("make", "names"),
+    [
+        (widgets.softmax_temperature, ["temperature"]),
+        (widgets.neg_log_likelihood, ["p"]),
+        (widgets.gradient_descent_surface, ["lr", "steps"]),
+    ],
+)
+def test_other_figures_fit_their_budget(make, names):
+    figure = make()
+    assert list(figure.params) == names
+    grids = figure.static_grids()
+    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
+    for name, slider in figure.params.items():
+        assert slider.value in grids[name]
+
+
+def test_gradient_descent_static_grid_shows_divergence_and_zero_steps():
+    grids = widgets.gradient_descent_surface().static_grids()
+    assert 0 in grids["steps"] and 30 in grids["steps"]
+    assert grids["lr"].max() > 0.2  # above 2 / 10: diverges
+    assert grids["lr"].min() < 0.1
+
+
+def test_mlp_training_boundary_epoch_slider():
+    figure = widgets.mlp_training_boundary(epochs=100, every=50)
+    slider = figure.params["epoch"]
+    assert (slider.min, slider.max, slider.step, slider.value) == (0, 100, 50, 0)
+    assert figure.static_grids()["epoch"].tolist() == [0, 50, 100]
+    with pytest.raises(ValueError, match="every"):
+        widgets.mlp_training_boundary(epochs=10, every=0)
