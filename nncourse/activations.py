@@ -36,11 +36,12 @@ def sigmoid_grad(x: ArrayLike) -> np.ndarray:
     .. math:: \sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)
 
     At most 1/4 (at :math:`x = 0`) and close to 0 for large :math:`|x|`: the sigmoid saturates.
+    Computed as :math:`\sigma(x)\,\sigma(-x)`, equal by symmetry: for large :math:`x`,
+    ``1 - sigmoid(x)`` rounds to 0, while ``sigmoid(-x)`` keeps every digit.
 
     Taught in: chapter "The sigmoid".
     """
-    s = sigmoid(x)
-    return s * (1 - s)
+    return sigmoid(x) * sigmoid(-as_float_array(x, "x"))
 
 
 def tanh(x: ArrayLike) -> np.ndarray:
