@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="submissions graded at once")
     p.add_argument(
+        "--call-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time limit of one call of a student function (default: timeout/4, between 1 and 10)",
+    )
+    p.add_argument(
         "--secret",
         metavar="TEXT",
         help="seed of the hidden inputs (default: $NNCOURSE_GRADING_SECRET, else DIR/secret.txt)",

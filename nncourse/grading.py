@@ -284,6 +284,7 @@ async def run_submission(
     timeout: float,
     bwrap: str | None,
     hidden: list[Path],
+    call_timeout: float | None = None,
 ) -> Run:
     """Run one submission in its own kernel and collect what its functions returned."""
     run = Run()
@@ -294,7 +295,7 @@ async def run_submission(
         return Run(status="invalid", reasons=[str(error)])
     scratch = Path(tempfile.mkdtemp(prefix="nncourse-grade-"))
     km, marker = sandbox.kernel_manager(scratch, bwrap, hidden)
-    call_limit = max(1.0, min(10.0, timeout / 4))  # one call of a student function
+    call_limit = call_timeout or max(1.0, min(10.0, timeout / 4))  # one call of a student function
     graded = grading_notebook(nb, scratch, call_limit)
     client = GradingClient(
         graded,
@@ -339,7 +340,7 @@ async def run_submission(
             if parts is not None:
                 run.parts[p.id] = parts
             elif problem and record is not None:
-                run.records[p.id] = {"status": "raised", "error": problem}
+                run.records[p.id] = {"status": "bad_result", "error": problem}
     finally:
         sandbox.kill_kernel(km, marker)
         atexit.unregister(
@@ -360,6 +361,8 @@ RECORD_MESSAGES = {
 
 def _call_problem(p: PlannedCall, record: dict, parts: list[np.ndarray] | None) -> str | None:
     status = record.get("status")
+    if status == "raised":
+        return f"raised {str(record.get('error'))[:300]}"
     if status != "returned" or parts is None:
         return RECORD_MESSAGES.get(status) or str(record.get("error") or status)[:300]
     problem = diagnose(p.expected, parts, rtol=p.check.rtol, atol=p.check.atol)
@@ -459,6 +462,7 @@ def grade(
     secret: str | None = None,
     sandbox_choice: str = "auto",
     regrade: bool = False,
+    call_timeout: float | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[dict]:
     """Grade ``submissions`` into ``out``; return the rows of this run (see the module docstring)."""
@@ -486,20 +490,19 @@ def grade(
     )
     planned = plan_calls(exercise, secret_value)
     hidden = [out, *{s.path.parent for s in found}]
-    rows = asyncio.run(_grade_all(exercise, planned, todo, book, timeout, jobs, bwrap, hidden, say))
+    limits = (timeout, call_timeout)
+    rows = asyncio.run(_grade_all(exercise, planned, todo, book, limits, jobs, bwrap, hidden, say))
     book.finish()
     return rows
 
 
-async def _grade_all(
-    exercise, planned, todo, book, timeout, jobs, bwrap, hidden, say
-) -> list[dict]:
+async def _grade_all(exercise, planned, todo, book, limits, jobs, bwrap, hidden, say) -> list[dict]:
     semaphore = asyncio.Semaphore(jobs)
     rows = []
 
     async def one(i: int, submission: Submission) -> None:
         async with semaphore:
-            run = await run_submission(submission, planned, timeout, bwrap, hidden)
+            run = await run_submission(submission, planned, limits[0], bwrap, hidden, limits[1])
         row, results = grade_one(exercise, planned, submission, run)
         book.add(row, results)
         rows.append(row)
@@ -533,6 +536,7 @@ def main_grade(args: argparse.Namespace) -> int:
             secret=args.secret,
             sandbox_choice=args.sandbox,
             regrade=args.regrade,
+            call_timeout=args.call_timeout,
             progress=say,
         )
         keys = [s.key for s in collect_submissions(args.submissions)]

@@ -9,7 +9,7 @@ NumPy, so it works without nncourse in the kernel.
 Input, written by the grader into ``folder``: ``calls.json`` (a list of ``{"id", "function", "args",
 "kwargs", "structured"}``, each argument encoded by :func:`decode`) and ``inputs.npz``.
 Output, one pair per call in ``folder/results``: ``ID.json`` (``status`` is ``returned``, ``raised``,
-``not_implemented``, ``missing``, ``too_slow`` or ``skipped``) and, when it returned, ``ID.npz``.
+``bad_result``, ``not_implemented``, ``missing``, ``too_slow`` or ``skipped``) and, when it returned, ``ID.npz``.
 """
 
 import json
@@ -73,7 +73,7 @@ def _call(function, args, kwargs, structured, npz_path, limit):
     try:
         was_tuple = _save_result(value, structured, npz_path)
     except (TypeError, ValueError) as error:
-        return {"status": "raised", "error": f"bad result: {error}"[:500]}
+        return {"status": "bad_result", "error": str(error)[:500]}
     messages = [str(w.message)[:200] for w in caught[:3]]
     return {"status": "returned", "tuple": was_tuple, "warnings": messages, "seconds": seconds}
 
