@@ -268,12 +268,27 @@ class MLP:
         self.init = _check_name(init, tuple(INITIALISERS), "init")
         self.seed = seed
 
+        # Every weight and bias lives in one flat vector theta; each layer's W and b are views
+        # into it (reshaped slices, no copies). Training then updates all parameters with one
+        # vectorised step, theta <- theta - lr * gradient, instead of one small step per array.
+        self._shapes = list(zip(self.sizes[:-1], self.sizes[1:], strict=True))  # (n_in, n_out)
+        n_parameters = sum((n_in + 1) * n_out for n_in, n_out in self._shapes)
+        self._theta = np.zeros(n_parameters, self.dtype)
         rng = np.random.default_rng(seed)
         draw = INITIALISERS[self.init]
-        self.layers = [
-            Layer(draw(n_in, n_out, rng).astype(self.dtype), np.zeros(n_out, dtype=self.dtype))
-            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
-        ]
+        self.layers = [Layer(W, b) for W, b in self._split(self._theta)]
+        for layer, (n_in, n_out) in zip(self.layers, self._shapes, strict=True):
+            layer.W = draw(n_in, n_out, rng)  # copied into theta as self.dtype; biases stay 0
+
+    def _split(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Views ``[(W1, b1), ..., (WL, bL)]`` into a flat vector laid out like ``theta``."""
+        views, start = [], 0
+        for n_in, n_out in self._shapes:
+            W = flat[start : start + n_in * n_out].reshape(n_in, n_out)
+            start += n_in * n_out
+            views.append((W, flat[start : start + n_out]))
+            start += n_out
+        return views
 
     def __repr__(self) -> str:
         return (
@@ -286,9 +301,12 @@ class MLP:
 
     def _check_X(self, X: ArrayLike) -> np.ndarray:
         X = as_float_array(X, "X")
-        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+        if X.ndim != 2 or X.shape[1] != self.sizes[0] or len(X) == 0:
             raise ValueError(f"X: expected shape (n_samples, {self.sizes[0]}), got {X.shape}")
-        check_finite(X, "X")
+        # min and max are NaN when X holds a NaN and infinite when it holds an infinity: two
+        # passes over X without the temporary arrays that np.isnan / np.isinf would allocate.
+        if not (np.isfinite(X.min()) and np.isfinite(X.max())):
+            raise ValueError("X: expected finite numbers, got NaN or infinity")
         return X.astype(self.dtype, copy=False)
 
     def _check_Y(self, Y: ArrayLike, n: int) -> np.ndarray:
@@ -392,26 +410,30 @@ class MLP:
         return grad_output  # identity: dY_hat/dz = 1
 
     def _backprop(
-        self, X: np.ndarray, Y: np.ndarray
-    ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
-        """Gradients ``[(dW1, db1), ..., (dWL, dbL)]`` of the mean loss, and the output's z.
+        self, X: np.ndarray, Y: np.ndarray, grads: list[tuple[np.ndarray, np.ndarray]]
+    ) -> np.ndarray:
+        """Write the gradients of the mean loss into ``grads``; return the output layer's z.
 
-        ``X`` and ``Y`` must already be checked arrays of the network's dtype.
+        ``grads[i]`` is the pair of arrays ``(dW, db)`` of layer ``i`` to fill in (views into one
+        flat gradient vector, see `_split`). ``X`` and ``Y`` must already be checked arrays of the
+        network's dtype.
         """
         activations, zs = self._forward_pass(X)
         delta = self._output_delta(Y, activations[-1], zs[-1])
         f_prime = DERIVATIVES[self.hidden_activation]
-        grads = []
         # Python index i is layer l = i + 1 of the maths: its input is activations[i] = a^(l-1),
         # and zs[i - 1] = z^(l-1) is the input sum of the layer below.
         for i in reversed(range(len(self.layers))):
-            dW = activations[i].T @ delta  # a^(l-1)^T delta^(l): summed over the examples
-            db = delta.sum(axis=0) if self.bias else np.zeros_like(self.layers[i].b)
-            grads.append((dW, db))
+            dW, db = grads[i]
+            # dW = a^(l-1)^T delta^(l), summed over the examples (out= writes straight into dW)
+            np.matmul(activations[i].T, delta, out=dW)
+            if self.bias:
+                delta.sum(axis=0, out=db)  # db = sum of delta^(l) over the examples
+            else:
+                db[...] = 0
             if i > 0:  # delta^(l-1) = (delta^(l) W^(l)^T) * f'(z^(l-1))
                 delta = (delta @ self.layers[i].W.T) * f_prime(zs[i - 1])
-        grads.reverse()  # collected from the output back; return them input layer first
-        return grads, zs[-1]
+        return zs[-1]
 
     def gradients(self, X: ArrayLike, Y: ArrayLike) -> list[tuple[np.ndarray, np.ndarray]]:
         """Gradients of the mean loss by backpropagation: ``[(dW, db), ...]``, one pair per layer.
@@ -420,7 +442,8 @@ class MLP:
         """
         X = self._check_X(X)
         Y = self._check_Y(Y, len(X))
-        grads, _ = self._backprop(X, Y)
+        grads = self._split(np.empty_like(self._theta))
+        self._backprop(X, Y, grads)
         return grads
 
     # ----- training -----
@@ -485,26 +508,34 @@ class MLP:
             raise ValueError(f"momentum: expected a number in [0, 1), got {momentum!r}")
 
         rng = np.random.default_rng(seed)
-        velocities = [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in self.layers]
+        grad_theta = np.empty_like(self._theta)
+        grads = self._split(grad_theta)  # (dW, db) views into grad_theta, filled by backprop
+        velocity = np.zeros_like(self._theta)
         z_out = np.empty((n, self.sizes[-1]), dtype=self.dtype)  # the output's z for each example
         history: dict[str, list[float]] = {"loss": []}
         bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
         for _ in bar:
-            # Shuffle once per epoch; the batches are then slices (views, no copying).
-            order = rng.permutation(n)
-            X_epoch, Y_epoch = X[order], Y[order]
-            for start in range(0, n, batch_size):
-                batch = slice(start, start + batch_size)
-                grads, z_out_batch = self._backprop(X_epoch[batch], Y_epoch[batch])
-                z_out[batch] = z_out_batch  # kept for the epoch's loss
-                for layer, (dW, db), (vW, vb) in zip(self.layers, grads, velocities, strict=True):
-                    momentum_step(layer.W, vW, dW, lr, momentum)
-                    if self.bias:
-                        momentum_step(layer.b, vb, db, lr, momentum)
-            history["loss"].append(self._loss_from_z(Y_epoch, z_out))
+            for rows in _batch_indices(n, batch_size, rng):
+                z_out[rows] = self._backprop(X[rows], Y[rows], grads)
+                # One step for all weights and biases at once (without biases, db = 0 keeps b = 0).
+                momentum_step(self._theta, velocity, grad_theta, lr, momentum)
+            history["loss"].append(self._loss_from_z(Y, z_out))
             if progress:
                 bar.set_postfix(loss=f"{history['loss'][-1]:.4g}")
         return history
+
+
+def _batch_indices(n: int, batch_size: int, rng: np.random.Generator) -> list:
+    """The rows of each batch of one epoch: a new random order every epoch.
+
+    Each batch gathers its own rows (``X[rows]``) right before it is used, so they are still in the
+    CPU cache for the matrix products; that is faster than shuffling all of X first. A single
+    batch of all rows needs no shuffling (the mean gradient does not depend on the order).
+    """
+    if batch_size >= n:
+        return [slice(None)]
+    order = rng.permutation(n)
+    return [order[start : start + batch_size] for start in range(0, n, batch_size)]
 
 
 def _check_dtype(dtype: object) -> np.dtype:

@@ -334,6 +334,8 @@ def test_bad_constructor_arguments_raise_value_error_naming_them(kwargs, name):
         (np.zeros((4, 3)), np.zeros(4), "X"),
         (np.zeros(2), np.zeros(1), "X"),
         (np.array([[np.nan, 0.0]]), np.zeros(1), "X"),
+        (np.array([[np.inf, 0.0]]), np.zeros(1), "X"),
+        (np.zeros((0, 2)), np.zeros(0), "X"),
         (np.zeros((4, 2)), np.zeros(3), "Y"),
         (np.zeros((4, 2)), np.zeros((4, 2)), "Y"),
         (np.zeros((4, 2)), np.full(4, 2.0), "Y"),
