@@ -16,10 +16,12 @@ def as_float_array(x, name: str) -> np.ndarray:
     Raises ``TypeError`` for anything that is not real numbers (strings, objects, complex numbers).
     """
     array = np.asarray(x)
-    if array.dtype == bool or np.issubdtype(array.dtype, np.integer):
-        return array.astype(np.float64)
-    if np.issubdtype(array.dtype, np.floating):
+    # Tested by dtype.kind, floats first: this runs on every layer of every training step, and
+    # np.issubdtype costs microseconds. Same meaning: "f" floating, "b" bool, "i"/"u" integers.
+    if array.dtype.kind == "f":
         return array
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
     raise TypeError(f"{name} must contain real numbers, got an array of dtype {array.dtype}")
 
 
