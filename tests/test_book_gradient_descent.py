@@ -143,7 +143,8 @@ def test_worked_single_example_gradient(chapter):
 
 def test_batch_gradient_check_and_the_wrong_sign(chapter):
     logistic_gradients, logistic_error = chapter["logistic_gradients"], chapter["logistic_error"]
-    X_batch, y_batch, w, b = (chapter[k] for k in ("X_batch", "y_batch", "w", "b"))
+    X_batch, y_batch = chapter["X_batch"], chapter["y_batch"]
+    w, b = np.array([0.5, -1.0]), 0.1  # the worked example's weights
     dw, db = logistic_gradients(w, b, X_batch, y_batch)
     numerical = nn.numerical_gradient(
         lambda p: logistic_error(p[:2], p[2], X_batch, y_batch), [*w, b]
