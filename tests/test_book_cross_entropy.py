@@ -1,0 +1,337 @@
+"""Hold every number of the chapter "Cross-entropy and maximum likelihood" (book/cross_entropy.ipynb).
+
+The notebook computes what it prints; these tests pin those results through nncourse, and the numbers
+written in its prose, so the text and the package cannot drift apart. nbval executes the notebook itself.
+"""
+
+import itertools
+import re
+import warnings
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nncourse as nn
+from nncourse import activations, losses
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "cross_entropy.ipynb"
+
+# The four-point example: 1 = blue, 0 = red, and each model's probability of blue.
+LABELS = np.array([0.0, 1.0, 0.0, 1.0])
+P_BLUE = {"model A": np.array([0.9, 0.6, 0.3, 0.2]), "model B": np.array([0.2, 0.7, 0.4, 0.9])}
+# The three doors: gift probabilities, and the most likely outcome.
+GIFT = np.array([0.8, 0.7, 0.1])
+MOST_LIKELY = np.array([1.0, 1.0, 0.0])
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def prose(notebook):
+    """All markdown of the chapter, with line breaks folded into spaces."""
+    text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    return re.sub(r"\s+", " ", text)
+
+
+def likelihood(y, p):
+    """exp(-summed binary cross-entropy): the product of the probabilities of what happened."""
+    return float(np.exp(-nn.binary_cross_entropy(y, p, reduction="sum")))
+
+
+def gradients_wrt_score(z, y=1.0):
+    """dL/dz of squared error and of cross-entropy for y_hat = sigmoid(z), by the chain rule."""
+    z = np.asarray(z, dtype=float)
+    y_hat = nn.sigmoid(z)
+    target = np.full_like(y_hat, y)
+    slope = nn.sigmoid_grad(z)
+    return (
+        nn.mse_grad(target, y_hat, reduction="none") * slope,
+        nn.binary_cross_entropy_grad(target, y_hat, reduction="none") * slope,
+    )
+
+
+def steps_to_reach(loss_index, threshold=0.9, w=-6.0, lr=1.0, steps=300):
+    """The chapter's training run: gradient descent on w for y_hat = sigmoid(w) and the label 1."""
+    for step in range(1, steps + 1):
+        w -= lr * float(gradients_wrt_score(w)[loss_index])
+        if nn.sigmoid(w) >= threshold:
+            return step
+    return None
+
+
+# --- likelihood --------------------------------------------------------------------------------
+
+
+def test_four_point_likelihoods(prose):
+    assert likelihood(LABELS, P_BLUE["model A"]) == pytest.approx(0.1 * 0.6 * 0.7 * 0.2, rel=1e-12)
+    assert likelihood(LABELS, P_BLUE["model B"]) == pytest.approx(0.8 * 0.7 * 0.6 * 0.9, rel=1e-12)
+    assert round(likelihood(LABELS, P_BLUE["model A"]), 4) == 0.0084
+    assert round(likelihood(LABELS, P_BLUE["model B"]), 4) == 0.3024
+    assert "36 times more likely" in prose
+    assert (
+        round(likelihood(LABELS, P_BLUE["model B"]) / likelihood(LABELS, P_BLUE["model A"])) == 36
+    )
+
+
+def test_four_point_cross_entropies_and_errors():
+    a = nn.binary_cross_entropy(LABELS, P_BLUE["model A"], reduction="none")
+    b = nn.binary_cross_entropy(LABELS, P_BLUE["model B"], reduction="none")
+    assert np.round(a, 4).tolist() == [2.3026, 0.5108, 0.3567, 1.6094]
+    assert np.round(b, 4).tolist() == [0.2231, 0.3567, 0.5108, 0.1054]
+    assert round(float(a.sum()), 2) == 4.78
+    assert round(float(b.sum()), 2) == 1.20
+
+
+def test_likelihood_is_not_accuracy():
+    timid = likelihood(np.ones(4), np.full(4, 0.51))
+    bold = likelihood(np.ones(4), np.array([0.99, 0.99, 0.99, 0.3]))
+    assert round(timid, 4) == 0.0677
+    assert round(bold, 4) == 0.2911
+    assert bold > timid
+
+
+def test_product_of_halves_underflows_at_1100_points():
+    assert np.prod(np.full(1000, 0.5)) > 0
+    assert f"{np.prod(np.full(1000, 0.5)):.3g}" == "9.33e-302"
+    assert np.prod(np.full(1100, 0.5)) == 0.0
+
+
+@pytest.mark.parametrize(("p", "error"), [(0.1, 2.30), (0.5, 0.69), (0.9, 0.11)])
+def test_negative_log_of_one_point(p, error):
+    assert round(float(nn.binary_cross_entropy([1.0], [p])), 2) == error
+
+
+# --- the three doors ---------------------------------------------------------------------------
+
+
+def test_three_doors_most_likely_outcome(prose):
+    assert round(likelihood(MOST_LIKELY, GIFT), 3) == 0.504
+    ce = float(nn.binary_cross_entropy(MOST_LIKELY, GIFT, reduction="sum"))
+    assert round(ce, 2) == 0.69
+    assert ce == pytest.approx(-np.log(0.8) - np.log(0.7) - np.log(0.9), rel=1e-12)
+    assert "0.8 \\times 0.7 \\times 0.9 = 0.504" in prose
+    assert "\\approx 0.69" in prose
+
+
+def test_three_doors_table():
+    outcomes = np.array(list(itertools.product([1.0, 0.0], repeat=3)))
+    probabilities = np.prod(np.where(outcomes == 1, GIFT, 1 - GIFT), axis=1)
+    ces = np.array([nn.binary_cross_entropy(y, GIFT, reduction="sum") for y in outcomes])
+    assert np.round(probabilities, 3).tolist() == [
+        0.056,
+        0.504,
+        0.024,
+        0.216,
+        0.014,
+        0.126,
+        0.006,
+        0.054,
+    ]
+    assert np.round(ces, 2).tolist() == [2.88, 0.69, 3.73, 1.53, 4.27, 2.07, 5.12, 2.92]
+    assert probabilities.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(ces, -np.log(probabilities))
+    assert outcomes[ces.argmin()].tolist() == MOST_LIKELY.tolist()
+
+
+def test_the_seeds_slips_on_the_three_doors(prose):
+    y, p = MOST_LIKELY, GIFT
+    missing_bracket = np.sum(-y * np.log(p) + (1 - y) * np.log(1 - p))
+    base_ten = -np.sum(y * np.log10(p) + (1 - y) * np.log10(1 - p))
+    assert round(float(missing_bracket), 2) == 0.47
+    assert round(float(base_ten), 2) == 0.30
+    assert "gives 0.47 instead of 0.69" in prose
+    assert "gives 0.30" in prose
+
+
+# --- multi-class and the error function ------------------------------------------------------------
+
+
+def test_multiclass_doors():
+    P = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.1, 0.5, 0.4]])
+    truth = np.array([0, 1, 2])
+    from_labels = float(nn.categorical_cross_entropy(truth, P, reduction="sum"))
+    from_one_hot = float(nn.categorical_cross_entropy(nn.one_hot(truth, 3), P, reduction="sum"))
+    assert from_labels == pytest.approx(from_one_hot, rel=1e-15)
+    assert round(float(np.prod(P[np.arange(3), truth])), 3) == 0.112
+    assert round(from_labels, 2) == 2.19
+
+
+def test_binary_is_two_class_categorical():
+    two_column = np.column_stack([1 - GIFT, GIFT])
+    assert float(
+        nn.categorical_cross_entropy(MOST_LIKELY.astype(int), two_column, reduction="sum")
+    ) == pytest.approx(
+        float(nn.binary_cross_entropy(MOST_LIKELY, GIFT, reduction="sum")), rel=1e-12
+    )
+
+
+def test_error_function_on_six_points():
+    X = np.array([[1.0, 2.0], [2.0, 1.0], [2.0, 2.0], [0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    y = np.array([1.0, 1.0, 1.0, 0.0, 0.0, 0.0])
+    good = float(nn.binary_cross_entropy(y, nn.sigmoid(X @ np.array([4.0, 5.0]) - 9.0)))
+    worse = float(nn.binary_cross_entropy(y, nn.sigmoid(X @ np.array([1.0, 1.0]) - 1.0)))
+    assert round(good, 4) == 0.0083
+    assert round(worse, 4) == 0.3337
+    y_hat = nn.sigmoid(X @ np.array([4.0, 5.0]) - 9.0)
+    assert good == pytest.approx(-np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))
+
+
+# --- squared error against cross-entropy ---------------------------------------------------------
+
+
+def test_gradient_table():
+    squared, cross_entropy = gradients_wrt_score([-10.0, -5.0, -2.0, 0.0, 2.0])
+    assert np.round(squared, 6).tolist() == [-0.000091, -0.013207, -0.184956, -0.25, -0.025031]
+    assert np.round(cross_entropy, 6).tolist() == [-0.999955, -0.993307, -0.880797, -0.5, -0.119203]
+    assert round(float(cross_entropy[1] / squared[1])) == 75
+
+
+@pytest.mark.parametrize("z", [-10.0, -5.0, -2.0, 0.0, 2.0])
+def test_gradients_match_finite_differences(z):
+    squared, cross_entropy = gradients_wrt_score(z)
+    fd_squared = nn.numerical_gradient(lambda v: nn.mse([1.0], nn.sigmoid(v)), [z])[0]
+    fd_cross = nn.numerical_gradient(lambda v: nn.binary_cross_entropy([1.0], nn.sigmoid(v)), [z])[
+        0
+    ]
+    assert squared == pytest.approx(fd_squared, abs=1e-8)
+    assert cross_entropy == pytest.approx(fd_cross, abs=1e-8)
+
+
+# The chain rule as two factors divides by y_hat (1 - y_hat) and multiplies by it again, which costs
+# digits as the sigmoid saturates (and beyond |z| of about 27 hits the 1e-12 floor of
+# binary_cross_entropy_grad); the chapter plots z in [-10, 6]. The fused y_hat - y has no such loss.
+@given(st.floats(-20, 20), st.sampled_from([0.0, 1.0]))
+def test_cross_entropy_gradient_is_prediction_minus_label(z, y):
+    _, cross_entropy = gradients_wrt_score(z, y)
+    assert cross_entropy == pytest.approx(float(nn.sigmoid(z)) - y, abs=1e-6)
+
+
+@given(st.floats(-30, 30), st.sampled_from([0.0, 1.0]))
+def test_squared_error_gradient_carries_the_sigmoid_slope(z, y):
+    squared, _ = gradients_wrt_score(z, y)
+    y_hat = float(nn.sigmoid(z))
+    assert squared == pytest.approx(2 * (y_hat - y) * y_hat * (1 - y_hat), abs=1e-12)
+
+
+def test_training_from_a_confidently_wrong_start(prose):
+    squared_steps, cross_entropy_steps = steps_to_reach(0), steps_to_reach(1)
+    assert (squared_steps, cross_entropy_steps) == (249, 17)
+    assert "fewer than twenty steps" in prose and "more than ten times as many" in prose
+    assert cross_entropy_steps < 20 and squared_steps > 10 * cross_entropy_steps
+
+
+def test_check_your_understanding_saturated_example(prose):
+    squared, cross_entropy = gradients_wrt_score(np.log(999.0), y=0.0)  # y_hat = 0.999
+    assert float(nn.sigmoid(np.log(999.0))) == pytest.approx(0.999)
+    assert float(cross_entropy) == pytest.approx(0.999)
+    assert round(float(squared), 3) == 0.002
+    assert float(cross_entropy / squared) == pytest.approx(500, abs=1)
+    assert "about 500 times smaller" in prose
+
+
+# --- stability ---------------------------------------------------------------------------------
+
+
+LOGITS = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
+TRUE_CLASS = np.array([0, 0])
+
+
+def test_naive_cross_entropy_fails_at_logits_1000():
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        e = np.exp(LOGITS)
+        naive = -np.log((e / e.sum(axis=1, keepdims=True))[[0, 1], TRUE_CLASS])
+        stable_then_log = -np.log(nn.softmax(LOGITS)[[0, 1], TRUE_CLASS])
+    assert np.isnan(naive[0]) and np.isinf(naive[1])
+    assert stable_then_log[0] == 0 and np.isinf(stable_then_log[1])
+
+
+def test_softmax_cross_entropy_is_finite_at_logits_1000():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        per_example = nn.softmax_cross_entropy(TRUE_CLASS, LOGITS, reduction="none")
+        mean = nn.softmax_cross_entropy(TRUE_CLASS, LOGITS)
+        gradient = nn.softmax_cross_entropy_grad(TRUE_CLASS, LOGITS, reduction="sum")
+    np.testing.assert_array_equal(per_example, [0.0, 2000.0])
+    assert float(mean) == 1000.0
+    np.testing.assert_array_equal(gradient, [[0.0, 0.0], [-1.0, 1.0]])
+
+
+def test_single_sigmoid_output_at_minus_1000():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(nn.sigmoid(-1000.0)) == 0.0
+        assert float(nn.binary_cross_entropy([1.0], nn.sigmoid([-1000.0]))) == 100.0
+        assert float(nn.softmax_cross_entropy([1], [[0.0, -1000.0]])) == 1000.0
+
+
+def test_underflow_limits_quoted_in_the_text(prose):
+    assert round(float(np.log(np.finfo(np.float64).smallest_subnormal)), 1) == -744.4
+    assert round(float(np.log(np.finfo(np.float32).smallest_subnormal)), 1) == -103.3
+    assert "about 744 apart (about 103 in float32)" in prose
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(nn.sigmoid(-746.0)) == 0.0 and float(nn.sigmoid(-744.0)) > 0.0
+
+
+def test_numpy_2_removed_float_alias():
+    with pytest.raises(AttributeError, match=r"np\.float_"):
+        np.float_  # noqa: B018, NPY201
+
+
+def test_epsilon_hack_caps_the_loss(prose):
+    assert round(float(-np.log(0 + 1e-12)), 1) == 27.6
+    assert "about 27.6" in prose
+
+
+@given(st.lists(st.floats(-1000, 1000), min_size=2, max_size=5), st.data())
+def test_softmax_cross_entropy_matches_logsumexp_formula(z, data):
+    z = np.asarray(z)
+    c = data.draw(st.integers(0, len(z) - 1))
+    m = z.max()
+    expected = m + np.log(np.exp(z - m).sum()) - z[c]
+    assert float(nn.softmax_cross_entropy([c], [z])) == pytest.approx(
+        expected, rel=1e-12, abs=1e-12
+    )
+
+
+# --- the notebook itself -----------------------------------------------------------------------
+
+
+def test_notebook_is_stored_without_outputs(notebook):
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_notebook_starts_with_the_install_cell_and_has_one_h1(notebook):
+    first = notebook.cells[0]
+    assert first.cell_type == "code" and "remove-cell" in first.metadata.get("tags", [])
+    assert "%pip install" in first.source
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "(chapter-cross-entropy)=\n# Cross-entropy and maximum likelihood" in prose
+    assert len(re.findall(r"^# ", prose, flags=re.MULTILINE)) == 1
+    assert "{doc}`notation`" in prose and "{doc}`exercises/cross_entropy`" in prose
+
+
+def test_literalincludes_name_existing_functions(notebook):
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    modules = {"activations.py": activations, "losses.py": losses}
+    found = re.findall(r"```\{literalinclude\} \.\./nncourse/(\w+\.py)\n:pyobject: (\w+)", prose)
+    assert ("losses.py", "softmax_cross_entropy") in found
+    for module, name in found:
+        assert callable(getattr(modules[module], name))
+
+
+def test_figures_have_alt_text(notebook):
+    plotting = [c for c in notebook.cells if c.cell_type == "code" and "plt.show()" in c.source]
+    assert len(plotting) >= 3
+    for cell in plotting:
+        assert len(cell.metadata["mystnb"]["image"]["alt"]) > 40
