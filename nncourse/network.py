@@ -52,7 +52,7 @@ from nncourse.losses import (
     mse_grad,
     softmax_cross_entropy,
 )
-from nncourse.optim import momentum_step
+from nncourse.optim import check_hyperparameters, momentum_step
 
 __all__ = ["MLP", "Layer", "softmax_backward"]
 
@@ -128,6 +128,14 @@ FUSED_DELTA_SCALE: dict[tuple[str, str], Callable[[int, int], float]] = {
     ("sigmoid", "binary_cross_entropy"): lambda n, k: 1.0 / (n * k),
     ("softmax", "categorical_cross_entropy"): lambda n, k: 1.0 / n,
     ("identity", "mse"): lambda n, k: 2.0 / (n * k),
+}
+
+# The chain rule through the output activation, from g = dL/dY_hat to dL/dz, for the pairs above
+# that are not fused. Each entry takes (g, z, Y_hat).
+OUTPUT_BACKWARD: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
+    "sigmoid": lambda g, z, Y_hat: g * sigmoid_grad(z),  # element-wise: g * f'(z)
+    "softmax": lambda g, z, Y_hat: softmax_backward(g, Y_hat),  # mixes each row: see its docstring
+    "identity": lambda g, z, Y_hat: g,  # f'(z) = 1
 }
 
 DTYPES = ("float64", "float32")
@@ -321,9 +329,8 @@ class MLP:
             self.output_activation == "softmax" or self.loss_name == "categorical_cross_entropy"
         )
         if Y.ndim == 1 and k == 1:
-            Y = Y.reshape(
-                -1, 1
-            )  # (n,) -> (n, 1): never let it broadcast against (n, 1) into (n, n)
+            # (n,) -> (n, 1), so that it never broadcasts against the (n, 1) output into (n, n)
+            Y = Y.reshape(-1, 1)
         elif Y.ndim == 1 and is_classifier:
             if len(Y) != n:
                 raise ValueError(f"Y: expected {n} labels, one per row of X, got {len(Y)}")
@@ -339,6 +346,10 @@ class MLP:
             check_finite(Y, "Y")
         else:
             check_probabilities(Y, "Y")
+        if (self.output_activation, self.loss_name) == ("softmax", "categorical_cross_entropy"):
+            # The fused output delta (Y_hat - Y) / n assumes each row of Y sums to 1.
+            if not np.allclose(Y.sum(axis=1), 1.0):
+                raise ValueError("Y: expected each row to sum to 1 (one-hot or a distribution)")
         return Y.astype(self.dtype, copy=False)
 
     # ----- forward pass -----
@@ -403,11 +414,7 @@ class MLP:
         if pair in FUSED_DELTA_SCALE:  # valid only for these pairs; see FUSED_DELTA_SCALE
             return (Y_hat - Y) * FUSED_DELTA_SCALE[pair](*Y.shape)
         grad_output = LOSS_GRADIENTS[self.loss_name](Y, Y_hat)  # dL/dY_hat
-        if self.output_activation == "softmax":
-            return softmax_backward(grad_output, Y_hat)
-        if self.output_activation == "sigmoid":
-            return grad_output * sigmoid_grad(z_out)
-        return grad_output  # identity: dY_hat/dz = 1
+        return OUTPUT_BACKWARD[self.output_activation](grad_output, z_out, Y_hat)  # chain rule
 
     def _backprop(
         self, X: np.ndarray, Y: np.ndarray, grads: list[tuple[np.ndarray, np.ndarray]]
@@ -502,10 +509,7 @@ class MLP:
             batch_size = n
         elif isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
             raise ValueError(f"batch_size: expected None or a positive integer, got {batch_size!r}")
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
-        if not (0.0 <= momentum < 1.0):
-            raise ValueError(f"momentum: expected a number in [0, 1), got {momentum!r}")
+        lr, momentum = check_hyperparameters(lr, momentum)
 
         rng = np.random.default_rng(seed)
         grad_theta = np.empty_like(self._theta)

@@ -9,11 +9,12 @@ Taught in: chapter "Gradient descent".
 from __future__ import annotations
 
 from collections.abc import Callable
+from numbers import Real
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["gradient_descent", "momentum_step"]
+__all__ = ["check_hyperparameters", "gradient_descent", "momentum_step"]
 
 
 def momentum_step(
@@ -36,12 +37,16 @@ def momentum_step(
     x += velocity
 
 
-def _check_hyperparameters(lr: float, momentum: float) -> None:
-    """Raise ValueError unless lr > 0 and 0 <= momentum < 1."""
-    if not (np.isfinite(lr) and lr > 0):
+def check_hyperparameters(lr: float, momentum: float) -> tuple[float, float]:
+    """Return ``lr`` and ``momentum`` as Python floats; ValueError unless lr > 0 and 0 <= momentum < 1.
+
+    Python floats, because a NumPy float64 scalar would turn float32 arithmetic into float64.
+    """
+    if isinstance(lr, bool) or not isinstance(lr, Real) or not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
-    if not (0.0 <= momentum < 1.0):
+    if isinstance(momentum, bool) or not isinstance(momentum, Real) or not (0 <= momentum < 1):
         raise ValueError(f"momentum: expected a number in [0, 1), got {momentum!r}")
+    return float(lr), float(momentum)
 
 
 def gradient_descent(
@@ -85,7 +90,7 @@ def gradient_descent(
 
     Taught in: chapter "Gradient descent".
     """
-    _check_hyperparameters(lr, momentum)
+    lr, momentum = check_hyperparameters(lr, momentum)
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
         raise ValueError(f"steps: expected a non-negative integer, got {steps!r}")
     x = np.atleast_1d(np.asarray(x0, dtype=float)).copy()

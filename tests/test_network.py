@@ -349,6 +349,10 @@ def test_bad_data_raise_value_error_naming_it(X, Y, name):
 
 def test_bad_targets_for_several_outputs():
     X = np.zeros((4, 2))
+    with pytest.raises(ValueError, match="sum to 1"):  # softmax + CE needs distributions
+        MLP([2, 3, 3], output_activation="softmax", loss="categorical_cross_entropy").loss(
+            X, np.full((4, 3), 0.5)
+        )
     with pytest.raises(ValueError, match="Y"):  # regression targets (n,) for 3 outputs: ambiguous
         MLP([2, 3, 3], output_activation="identity", loss="mse").loss(X, np.zeros(4))
     with pytest.raises(ValueError, match="labels"):  # a label out of range for 3 classes

@@ -69,6 +69,8 @@ def test_zero_steps_returns_only_the_start():
         ({"lr": 0.0}, "lr"),
         ({"lr": -1.0}, "lr"),
         ({"lr": float("nan")}, "lr"),
+        ({"lr": "0.1"}, "lr"),
+        ({"momentum": None}, "momentum"),
         ({"steps": -1}, "steps"),
         ({"steps": 2.5}, "steps"),
         ({"momentum": 1.0}, "momentum"),
