@@ -335,3 +335,7 @@ def test_figures_have_alt_text(notebook):
     assert len(plotting) >= 3
     for cell in plotting:
         assert len(cell.metadata["mystnb"]["image"]["alt"]) > 40
+
+
+def test_notebook_calls_the_negative_log_widget(notebook):
+    assert any("widgets.neg_log_likelihood()" in cell.source for cell in notebook.cells)

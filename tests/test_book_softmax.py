@@ -195,3 +195,7 @@ def test_figures_have_alt_text(notebook):
     assert plotting
     for cell in plotting:
         assert len(cell.metadata["mystnb"]["image"]["alt"]) > 40
+
+
+def test_notebook_calls_the_temperature_widget(notebook):
+    assert any("widgets.softmax_temperature()" in cell.source for cell in notebook.cells)
