@@ -56,6 +56,7 @@ __all__ = [
 
 DEFAULT_MAX_FRAMES = 121
 FRAME_DPI = 80
+FRAME_CACHE_SIZE = 512
 _figure_counter = itertools.count()
 
 
@@ -268,6 +269,8 @@ class InteractiveFigure:
         }
         key = tuple(rounded.values())
         if key not in self._cache:
+            if len(self._cache) >= FRAME_CACHE_SIZE:  # forget the oldest live frame
+                self._cache.pop(next(iter(self._cache)))
             figure = self.draw(**rounded)
             try:
                 figure.set_dpi(FRAME_DPI)
@@ -299,8 +302,9 @@ class InteractiveFigure:
     def to_html(self) -> str:
         """Self-contained HTML: the frames, native range inputs and a few lines of JavaScript."""
         grids = self.static_grids()
-        frames = [base64.b64encode(f).decode("ascii") for f in self.static_frames()]
-        digest = hashlib.sha1("".join(frames).encode("ascii")).hexdigest()[:8]
+        frames = self.static_frames()
+        encoded = [base64.b64encode(f).decode("ascii") for f in frames]
+        digest = hashlib.sha1("".join(encoded).encode("ascii")).hexdigest()[:8]
         fig_id = f"nncourse-fig-{digest}-{next(_figure_counter)}"
         starts = {
             name: int(np.argmin(np.abs(g - self.params[name].value))) for name, g in grids.items()
@@ -308,11 +312,6 @@ class InteractiveFigure:
         index = 0
         for name, g in grids.items():
             index = index * len(g) + starts[name]
-        first = frames[index]
-        shown = ", ".join(
-            f"{s.label} = {s.format(grids[n][starts[n]])}" for n, s in self.params.items()
-        )
-        width, height = _png_size(self.static_frames()[index])
         controls = []
         for name, slider in self.params.items():
             input_id = f"{fig_id}-{name}"
@@ -326,15 +325,24 @@ class InteractiveFigure:
                 f"data-values='{html.escape(json.dumps(labels))}'>"
                 f'<output for="{input_id}">{start}</output>'
             )
+        first = {name: grids[name][k] for name, k in starts.items()}
         return (
             f'<div class="nncourse-figure" id="{fig_id}" data-alt="{html.escape(self.alt)}">'
             f"<style>{_STYLE}</style>"
-            f'<img src="data:image/png;base64,{first}" width="{width}" height="{height}" '
-            f'alt="{html.escape(self.alt)} ({html.escape(shown)})">'
+            f"{self.image_tag(frames[index], first)}"
             f'<div class="nncourse-controls">{"".join(controls)}</div>'
-            f'<script type="application/json" class="nncourse-frames">{json.dumps(frames)}</script>'
+            f'<script type="application/json" class="nncourse-frames">{json.dumps(encoded)}</script>'
             f"<script>{_SCRIPT % {'id': fig_id}}</script>"
             "</div>"
+        )
+
+    def image_tag(self, png: bytes, values: Mapping[str, float]) -> str:
+        """An ``<img>`` showing ``png``, whose alt text ends with the values it was drawn for."""
+        shown = ", ".join(f"{s.label} = {s.format(values[n])}" for n, s in self.params.items())
+        width, height = _png_size(png)
+        return (
+            f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
+            f'width="{width}" height="{height}" alt="{html.escape(f"{self.alt} ({shown})")}">'
         )
 
     # -- live kernel ----------------------------------------------------------------------------
@@ -344,6 +352,8 @@ class InteractiveFigure:
         if self._sliders is None:
             import ipywidgets
 
+            # one label width for all, so the tracks line up
+            label_width = f"{max(len(s.label) for s in self.params.values()) + 2}ch"
             self._sliders = {
                 name: ipywidgets.FloatSlider(
                     min=s.min,
@@ -353,8 +363,8 @@ class InteractiveFigure:
                     description=s.label,
                     readout_format=f".{s.decimals}f",
                     continuous_update=True,
-                    style={"description_width": "initial"},
-                    layout=ipywidgets.Layout(width="28em"),
+                    style={"description_width": label_width},
+                    layout=ipywidgets.Layout(width=f"calc({label_width} + 22em)"),
                 )
                 for name, s in self.params.items()
             }
@@ -362,15 +372,18 @@ class InteractiveFigure:
 
     @property
     def widget(self):
-        """The live view: the sliders above an image redrawn by ``draw`` whenever one moves."""
+        """The live view: the sliders above the picture, redrawn by ``draw`` whenever one moves."""
         if self._widget is None:
             import ipywidgets
 
-            values = {name: s.value for name, s in self.params.items()}
-            image = ipywidgets.Image(value=self.frame(**values), format="png")
+            def picture() -> str:
+                values = {name: slider.value for name, slider in self.sliders.items()}
+                return self.image_tag(self.frame(**values), values)
+
+            image = ipywidgets.HTML(value=picture())  # an <img> with alt text
 
             def redraw(_change) -> None:
-                image.value = self.frame(**{n: w.value for n, w in self.sliders.items()})
+                image.value = picture()
 
             for slider in self.sliders.values():
                 slider.observe(redraw, names="value")

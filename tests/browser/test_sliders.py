@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -149,3 +154,70 @@ def test_sigmoid_chapter_sliders_respond_offline(built_site, offline_page):
         move_every_slider(page, figures.nth(i))
     assert page.log.external == []
     assert figure_errors(page.log.errors) == []
+
+
+@pytest.fixture
+def jupyterlab(tmp_path, chromium_path):
+    """A JupyterLab server on 127.0.0.1 serving a notebook with one figure; yields its URL."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "from nncourse.widgets import sigmoid_weight_bias\nsigmoid_weight_bias()"
+        )
+    ]
+    nbformat.write(notebook, tmp_path / "live.ipynb")
+    with socket.socket() as probe:  # a free port on the loopback interface
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "jupyter-lab"),
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            "--ServerApp.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={tmp_path}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("JupyterLab did not start within 60 s")
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_jupyterlab_shows_live_ipywidgets_sliders(jupyterlab, page):
+    """In a live kernel the same cell shows ipywidgets sliders (not the static HTML) that redraw."""
+    page.goto(f"{jupyterlab}/lab/tree/live.ipynb")
+    page.locator(".jp-Cell .jp-InputArea-editor").first.click(timeout=90_000)
+    page.keyboard.press("Shift+Enter")
+    sliders = page.locator(".widget-slider")
+    sliders.first.wait_for(timeout=90_000)
+    assert sliders.count() == 2
+    assert page.locator(".nncourse-figure").count() == 0
+    image = page.locator(".widget-html img")
+    assert "weight w = 1.00" in image.get_attribute("alt")
+    before = image.get_attribute("src")
+    page.locator(".widget-slider .noUi-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "before => document.querySelector('.widget-html img').src !== before", arg=before
+    )
+    assert "weight w = 1.25" in image.get_attribute("alt")
