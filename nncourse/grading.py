@@ -24,6 +24,7 @@ Taught in: the instructor guide (book/instructors.md).
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import atexit
 import copy
@@ -85,6 +86,7 @@ class Run:
 
     status: str = "ok"
     reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth a look, but not an error
     records: dict[str, dict] = field(default_factory=dict)
     parts: dict[str, list[np.ndarray]] = field(default_factory=dict)
     seconds: float = 0.0
@@ -267,6 +269,50 @@ def grading_notebook(
     )
 
 
+def exercise_functions(planned: list[PlannedCall]) -> list[str]:
+    """The names of the functions the calls are for, in order."""
+    return list(dict.fromkeys(p.question.function for p in planned))
+
+
+def reference_uses(nb: nbformat.NotebookNode, functions: list[str]) -> list[str]:
+    """Which of ``functions`` the notebook takes from nncourse (``nn.sigmoid``, ``from nncourse import
+    sigmoid``) instead of writing them: the grader notes it for the instructor."""
+    import nncourse
+
+    names = {f for f in functions if hasattr(nncourse, f)}
+    trees = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            lines = [
+                line
+                for line in cell.source.splitlines()
+                if not line.lstrip().startswith(("%", "!"))
+            ]
+            try:
+                trees.append(ast.parse("\n".join(lines)))
+            except (SyntaxError, ValueError):
+                continue
+    nodes = [node for tree in trees for node in ast.walk(tree)]
+    aliases = {"nncourse"}
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            aliases |= {
+                a.asname or a.name for a in node.names if a.name.split(".")[0] == "nncourse"
+            }
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "nncourse":
+            aliases |= {a.asname or a.name for a in node.names}
+            found |= {a.name for a in node.names if a.name in names}
+    for node in nodes:
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            root = node.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in aliases:
+                found.add(node.attr)
+    return sorted(found)
+
+
 def _cell_errors(nb: nbformat.NotebookNode) -> list[str]:
     errors = []
     last = len(nb.cells) - 1
@@ -293,6 +339,10 @@ async def run_submission(
         nb = read_notebook(submission.path)
     except ValueError as error:
         return Run(status="invalid", reasons=[str(error)])
+    run.notes += [
+        f"calls nncourse.{name}, the reference"
+        for name in reference_uses(nb, exercise_functions(planned))
+    ]
     scratch = Path(tempfile.mkdtemp(prefix="nncourse-grade-"))
     km, marker = sandbox.kernel_manager(scratch, bwrap, hidden)
     call_limit = call_timeout or max(1.0, min(10.0, timeout / 4))  # one call of a student function
@@ -424,7 +474,7 @@ def grade_one(
     missing = _functions_with_status(exercise, planned, run, "missing")
     if missing and run.status == "ok":
         run.status = "error"
-    reasons = run.reasons + [f"{f} is not defined" for f in missing]
+    reasons = run.reasons + [f"{f} is not defined" for f in missing] + run.notes
     unfinished = _functions_with_status(exercise, planned, run, "not_implemented")
     if unfinished:
         reasons.append(f"not implemented yet: {', '.join(unfinished)}")

@@ -93,6 +93,11 @@ def graded(tmp_path_factory):
     submission(folder, "tamper_checks", wrong, prepend=[TAMPER_CHECKS])
     submission(folder, "missing", drop=["neuron_predict"])
     submission(folder, "not_a_number", {"sigmoid": "def sigmoid(x):\n    return 'one half'"})
+    submission(
+        folder,
+        "uses_reference",
+        {"sigmoid": "import nncourse as nn\n\n\ndef sigmoid(x):\n    return nn.sigmoid(x)"},
+    )
     (folder / "malformed.ipynb").write_text('{"cells": [')
     lines = []
     rows = grade(
@@ -159,6 +164,13 @@ def test_exit_crash_flood_malformed_missing(graded):
     assert rows["missing"]["status"] == "error"
     assert "neuron_predict is not defined" in rows["missing"]["reason"]
     assert rows["missing"]["score"] == FULL - 4
+
+
+def test_calling_the_reference_is_noted_for_the_instructor(graded):
+    rows, _, _ = graded
+    assert rows["uses_reference"]["score"] == FULL
+    assert "calls nncourse.sigmoid, the reference" in rows["uses_reference"]["reason"]
+    assert "nncourse" not in rows["correct"]["reason"]
 
 
 def test_no_process_is_left_running(graded):
