@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="time limit of one call of a student function (default: timeout/4, between 1 and 10)",
     )
     p.add_argument(
+        "--memory",
+        type=int,
+        default=4096,
+        metavar="MB",
+        help="memory (address space) limit of each kernel, 0 for none (default: 4096)",
+    )
+    p.add_argument(
         "--secret",
         metavar="TEXT",
         help="seed of the hidden inputs (default: $NNCOURSE_GRADING_SECRET, else DIR/secret.txt)",

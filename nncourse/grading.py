@@ -331,6 +331,7 @@ async def run_submission(
     bwrap: str | None,
     hidden: list[Path],
     call_timeout: float | None = None,
+    memory_mb: int | None = None,
 ) -> Run:
     """Run one submission in its own kernel and collect what its functions returned."""
     run = Run()
@@ -344,7 +345,7 @@ async def run_submission(
         for name in reference_uses(nb, exercise_functions(planned))
     ]
     scratch = Path(tempfile.mkdtemp(prefix="nncourse-grade-"))
-    km, marker = sandbox.kernel_manager(scratch, bwrap, hidden)
+    km, marker = sandbox.kernel_manager(scratch, bwrap, hidden, memory_mb)
     call_limit = call_timeout or max(1.0, min(10.0, timeout / 4))  # one call of a student function
     graded = grading_notebook(nb, scratch, call_limit)
     client = GradingClient(
@@ -513,6 +514,7 @@ def grade(
     sandbox_choice: str = "auto",
     regrade: bool = False,
     call_timeout: float | None = None,
+    memory_mb: int | None = 4096,
     progress: Callable[[str], None] | None = None,
 ) -> list[dict]:
     """Grade ``submissions`` into ``out``; return the rows of this run (see the module docstring)."""
@@ -540,7 +542,7 @@ def grade(
     )
     planned = plan_calls(exercise, secret_value)
     hidden = [out, *{s.path.parent for s in found}]
-    limits = (timeout, call_timeout)
+    limits = (timeout, call_timeout, memory_mb)
     rows = asyncio.run(_grade_all(exercise, planned, todo, book, limits, jobs, bwrap, hidden, say))
     book.finish()
     return rows
@@ -552,7 +554,7 @@ async def _grade_all(exercise, planned, todo, book, limits, jobs, bwrap, hidden,
 
     async def one(i: int, submission: Submission) -> None:
         async with semaphore:
-            run = await run_submission(submission, planned, limits[0], bwrap, hidden, limits[1])
+            run = await run_submission(submission, planned, limits[0], bwrap, hidden, *limits[1:])
         row, results = grade_one(exercise, planned, submission, run)
         book.add(row, results)
         rows.append(row)
@@ -587,6 +589,7 @@ def main_grade(args: argparse.Namespace) -> int:
             sandbox_choice=args.sandbox,
             regrade=args.regrade,
             call_timeout=args.call_timeout,
+            memory_mb=args.memory or None,
             progress=say,
         )
         keys = [s.key for s in collect_submissions(args.submissions)]

@@ -114,8 +114,17 @@ class SandboxedKernelManager(AsyncKernelManager):
         return [*self.sandbox_prefix, *super().format_kernel_cmd(extra_arguments)]
 
 
+def memory_prefix(limit_mb: int | None) -> list[str]:
+    """``prlimit`` capping the kernel's address space at ``limit_mb`` megabytes (nothing when not installed
+    or no limit): a notebook that allocates without end gets a MemoryError instead of starving the machine."""
+    prlimit = shutil.which("prlimit")
+    if not limit_mb or prlimit is None:
+        return []
+    return [prlimit, f"--as={int(limit_mb) * 1024 * 1024}", "--"]
+
+
 def kernel_manager(
-    scratch: Path, bwrap: str | None, hidden: list[Path]
+    scratch: Path, bwrap: str | None, hidden: list[Path], memory_mb: int | None = None
 ) -> tuple[SandboxedKernelManager, str]:
     """A kernel manager for one submission, and the marker that tags its processes."""
     marker = uuid.uuid4().hex
@@ -125,7 +134,9 @@ def kernel_manager(
         ip=str(scratch / "kernel"),
         connection_file=str(scratch / "kernel.json"),
     )
-    km.sandbox_prefix = bwrap_prefix(bwrap, scratch, hidden) if bwrap else []
+    km.sandbox_prefix = memory_prefix(memory_mb) + (
+        bwrap_prefix(bwrap, scratch, hidden) if bwrap else []
+    )
     return km, marker
 
 

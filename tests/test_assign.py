@@ -69,3 +69,16 @@ def test_generated_notebooks_have_no_outputs():
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_python_dash_m_nncourse_checks_the_committed_notebooks():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "nncourse", "assign", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

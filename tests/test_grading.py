@@ -98,6 +98,7 @@ def graded(tmp_path_factory):
         "uses_reference",
         {"sigmoid": "import nncourse as nn\n\n\ndef sigmoid(x):\n    return nn.sigmoid(x)"},
     )
+    submission(folder, "memory_hog", prepend=["import numpy as np\nhog = np.ones(10**10)"])
     (folder / "malformed.ipynb").write_text('{"cells": [')
     lines = []
     rows = grade(
@@ -164,6 +165,26 @@ def test_exit_crash_flood_malformed_missing(graded):
     assert rows["missing"]["status"] == "error"
     assert "neuron_predict is not defined" in rows["missing"]["reason"]
     assert rows["missing"]["score"] == FULL - 4
+
+
+def test_memory_hog_gets_a_memory_error_not_the_machine(graded):
+    rows, _, _ = graded
+    assert rows["memory_hog"]["status"] == "error"
+    assert "MemoryError" in rows["memory_hog"]["reason"]
+    assert rows["memory_hog"]["score"] == FULL
+
+
+def test_without_sandbox_escaping_processes_are_killed_too(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    submission(subs, "loop_top", prepend=[ESCAPING_LOOP])
+    submission(subs, "correct")
+    rows = grade(
+        "sigmoid", [subs], tmp_path / "out", timeout=8, jobs=2, secret="s", sandbox_choice="none"
+    )
+    status = {r["submission"]: r["status"] for r in rows}
+    assert status == {"loop_top.ipynb": "timeout", "correct.ipynb": "ok"}
+    assert grading_processes() == []
 
 
 def test_calling_the_reference_is_noted_for_the_instructor(graded):
