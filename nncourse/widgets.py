@@ -112,6 +112,12 @@ class Slider:
             raise ValueError(
                 f"value must lie in [min, max] = [{self.min}, {self.max}], got {self.value}"
             )
+        steps_from_min = (self.value - self.min) / self.step
+        if abs(steps_from_min - round(steps_from_min)) > 1e-9:
+            raise ValueError(
+                f"value must be min plus a whole number of steps ({self.min} + k * {self.step}), "
+                f"got {self.value}"
+            )
         if not isinstance(self.label, str) or not self.label.strip():
             raise TypeError(f"label must be a non-empty string, got {self.label!r}")
         if self.static_step is not None:
@@ -139,7 +145,7 @@ class Slider:
         below = math.floor((self.value - self.min) / spacing + 1e-9)
         above = math.floor((self.max - self.value) / spacing + 1e-9)
         values = self.value + spacing * np.arange(-below, above + 1)
-        return np.round(values, self.decimals + 2)
+        return np.round(values, self.decimals + 2) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def _static_multiples(sliders: list[Slider], max_frames: int) -> list[int]:

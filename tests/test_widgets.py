@@ -47,6 +47,7 @@ def test_slider_grid_is_anchored_at_the_value():
         ((0, 1, 0, 0.5, "x"), ValueError, "step must be positive"),
         ((0, 1, 0.1, 2, "x"), ValueError, "value must lie in"),
         ((0, 1, 0.1, 0.5, ""), TypeError, "label"),
+        ((0, 1, 0.25, 0.3, "x"), ValueError, "whole number of steps"),
         ((0, "1", 0.1, 0.5, "x"), TypeError, "max must be a real number"),
         ((0, float("nan"), 0.1, 0.5, "x"), ValueError, "max must be finite"),
     ],
@@ -60,6 +61,11 @@ def test_slider_static_step_must_be_a_multiple_of_step():
     with pytest.raises(ValueError, match="static_step must be a positive whole multiple"):
         Slider(0, 1, 0.1, 0.5, "x", static_step=0.25)
     assert Slider(0, 1, 0.1, 0.5, "x", static_step=0.3).static_step == 0.3
+
+
+def test_slider_grid_has_no_negative_zero():
+    grid = Slider(-0.3, 0.3, 0.1, 0.3, "x").grid()
+    assert "-0.0" not in [Slider(-0.3, 0.3, 0.1, 0.3, "x").format(v) for v in grid]
 
 
 def test_slider_formats_with_the_decimals_of_its_step():
