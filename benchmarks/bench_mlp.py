@@ -28,6 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from nncourse.datasets import digits
 from nncourse.network import MLP
+from nncourse.optim import momentum_step
 
 try:
     import torch
@@ -115,30 +116,30 @@ def run_torch(data, sizes, batch_size, epochs, seed):
 
 
 def per_example_loop(data, sizes, batch_size, epochs, seed):
-    """The same mini-batch SGD, but each example's gradient computed on its own (no vectorisation)."""
+    """The same mini-batch SGD with the same backpropagation code, but run on one example at a time.
+
+    Each batch's gradient is the mean of its examples' gradients, so this computes exactly what
+    `fit` computes; only the vectorisation over the batch is missing. It calls the network's
+    internal ``_backprop`` on checked arrays, so input checks are not part of the difference.
+    """
     X_train, X_test, y_train, y_test = data
     net = MLP(sizes, "relu", "softmax", "categorical_cross_entropy", seed=seed, dtype="float32")
+    X, Y = net._check_X(X_train), net._check_Y(y_train, len(X_train))
     rng = np.random.default_rng(seed)
-    velocities = [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in net.layers]
+    theta, velocity = net._theta, np.zeros_like(net._theta)
+    grad_one = np.empty_like(theta)
+    grads_one = net._split(grad_one)
 
     def train():
         for _ in range(epochs):
-            order = rng.permutation(len(X_train))
+            order = rng.permutation(len(X))
             for start in range(0, len(order), batch_size):
                 batch = order[start : start + batch_size]
-                sums = [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in net.layers]
+                grad_sum = np.zeros_like(theta)
                 for i in batch:
-                    grads = net.gradients(X_train[i : i + 1], y_train[i : i + 1])
-                    for (sW, sb), (dW, db) in zip(sums, grads, strict=True):
-                        sW += dW
-                        sb += db
-                for layer, (sW, sb), (vW, vb) in zip(net.layers, sums, velocities, strict=True):
-                    vW *= MOMENTUM
-                    vW -= LR * sW / len(batch)
-                    vb *= MOMENTUM
-                    vb -= LR * sb / len(batch)
-                    layer.W += vW
-                    layer.b += vb
+                    net._backprop(X[i : i + 1], Y[i : i + 1], grads_one)
+                    grad_sum += grad_one
+                momentum_step(theta, velocity, grad_sum / len(batch), LR, MOMENTUM)
 
     seconds = cpu_seconds(train)
     return seconds / epochs, np.mean(net.predict(X_test) == y_test)
@@ -208,7 +209,7 @@ def main():
             small,
             [64, 32, 10],
             32,
-            1,
+            5,
             max(3, runs // 2),
             {"nncourse": run_nncourse, "per-example loop": per_example_loop},
         )
