@@ -193,6 +193,9 @@ def test_seed003_data_and_weights(seed003):
 def test_seed003_reproduced_exactly(seed003):
     X, y = seed003.X, seed003.y
     net = _train_like_the_notebook(seed003)
+    seed003.rng.set_state(seed003.state)
+    drawn = {seed003.rng.randint(1000) for _ in range(1000)}
+    assert 1000 - len(drawn) == 372  # sampling with replacement: about 1000 / e never drawn
     np.testing.assert_allclose(net.forward(X[:1])[0], [0.72796373, 0.35839938], atol=5e-9)
     np.testing.assert_allclose(net.forward(X[-1:])[0], [0.22979532, 0.73710209], atol=5e-9)
     assert int(np.sum(net.predict(X) == y)) == 894
