@@ -14,6 +14,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 import nncourse as nn
+from nncourse import plotting, widgets
 from nncourse.network import MLP
 from nncourse.optim import gradient_descent
 
@@ -29,7 +30,7 @@ def chapter():
     for cell in notebook.cells:
         if cell.cell_type != "code" or SKIPPED_TAGS & set(cell.metadata.get("tags", [])):
             continue
-        if "nn.widgets." in cell.source:
+        if "gradient_descent_surface" in cell.source:  # tested below, without drawing
             continue
         exec(compile(cell.source, f"{NOTEBOOK.name} cell", "exec"), namespace)
     return namespace
@@ -87,6 +88,21 @@ def test_learning_rates_on_the_parabola(chapter):
         assert paths[name][-1] == pytest.approx(printed[name], rel=5e-3)
     assert abs(paths["divergent"][-1]) > abs(paths["divergent"][0])  # diverges
     assert abs(paths["too large"][-1]) < abs(paths["too large"][0])  # zigzags, but converges
+
+
+def test_interactive_bowl_as_the_prose_describes_it():
+    """The slider figure: E = (theta1^2 + 10 theta2^2) / 2 from (-4, 2); diverges above 0.2."""
+    np.testing.assert_array_equal(plotting.BOWL_MATRIX, np.diag([1.0, 10.0]))
+    assert tuple(plotting.BOWL_START) == (-4.0, 2.0)
+    assert np.abs(plotting.descent_path(0.19, 300)[-1]).max() < 1e-6
+    assert np.abs(plotting.descent_path(0.21, 300)[-1, 1]) > 1e3
+    zigzag = plotting.descent_path(0.15, 6)[:, 1]  # factor 1 - 10 * 0.15 = -0.5
+    assert np.all(np.sign(zigzag[1:]) == -np.sign(zigzag[:-1]))
+    # Both the live and the static (website) sliders reach either side of 0.2.
+    figure = widgets.gradient_descent_surface()
+    assert figure.params["lr"].min < 0.2 < figure.params["lr"].max
+    static = figure.static_grids()["lr"]
+    assert static.min() < 0.2 < static.max()
 
 
 def test_half_lands_in_one_step():
