@@ -298,6 +298,18 @@ class MLP:
             start += n_out
         return views
 
+    # Copies and pickles: layers hold views into theta, which copy.deepcopy and pickle would turn
+    # into separate arrays (training would then change theta but not the layers). So the layers
+    # are left out of the saved state and rebuilt as views into the copied theta.
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["layers"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.layers = [Layer(W, b) for W, b in self._split(self._theta)]
+
     def __repr__(self) -> str:
         return (
             f"MLP(sizes={self.sizes}, hidden_activation={self.hidden_activation!r}, "

@@ -1,7 +1,9 @@
 """Tests for nncourse.network.MLP: backpropagation against finite differences for every
 activation/output/loss combination, training, the seed-003 reproduction, dtypes and bad input."""
 
+import copy
 import itertools
+import pickle
 
 import numpy as np
 import pytest
@@ -383,3 +385,17 @@ def test_assigning_weights_of_the_wrong_shape_is_refused():
         net.layers[0].W = np.zeros((3, 2))
     with pytest.raises(ValueError, match="b"):
         net.layers[0].b = np.zeros(2)
+
+
+@pytest.mark.parametrize("duplicate", [copy.deepcopy, lambda net: pickle.loads(pickle.dumps(net))])
+def test_copies_train_independently_and_stay_consistent(duplicate):
+    X, y = xor()
+    net = MLP([2, 3, 1], seed=0)
+    before = net.forward(X)
+    twin = duplicate(net)
+    np.testing.assert_array_equal(twin.forward(X), before)
+    twin.fit(X, y, epochs=5, lr=1.0)
+    np.testing.assert_array_equal(net.forward(X), before)  # the original is untouched
+    assert not np.array_equal(twin.forward(X), before)  # the copy's layers see its training
+    twin.layers[0].W = np.zeros((2, 3))
+    assert np.all(twin._theta[:6] == 0)  # and its layers are still views into its parameters
