@@ -44,11 +44,11 @@ def is_structured(value: object) -> bool:
 
 def format_value(value: object) -> str:
     """A short, readable text for an input or a result (long arrays are elided)."""
-    if isinstance(value, np.generic):
-        return repr(value.item())
+    if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        value = value.item()
+    if isinstance(value, float):
+        return f"{value:.8g}"
     if isinstance(value, np.ndarray):
-        if value.ndim == 0:
-            return repr(value.item())
         text = np.array2string(value, precision=6, threshold=12, edgeitems=3, max_line_width=10_000)
         text = " ".join(text.split())  # one line: rows follow each other
         return text if value.size <= 12 else f"{text} (shape {value.shape})"

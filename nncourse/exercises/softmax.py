@@ -1,0 +1,172 @@
+"""Exercise "softmax": a row-wise softmax that does not overflow, its logarithm, classes and one-hot rows.
+
+Follows the chapter "Softmax and one-hot encoding" (book/softmax.ipynb). The learner writes ``softmax``
+(row-wise on a 2-D array of scores, as the contract fixes), ``log_softmax``, ``predict_class`` and
+``one_hot``; the references are nncourse's own functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import nncourse as nn
+from nncourse.exercises.spec import Check, Exercise, Question
+
+
+def predict_class(z: np.ndarray) -> np.ndarray:
+    """Reference: the index of the largest score of each row (the first one on a tie), shape (n,)."""
+    return np.argmax(np.asarray(z), axis=1)
+
+
+def one_hot(labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """Reference: each label as a row with a single 1, shape (n, num_classes)."""
+    return nn.one_hot(labels, num_classes=num_classes)
+
+
+OVERFLOW_HINT = (
+    "np.exp(1000) is inf, and inf / inf is nan. Subtract each row's largest score first "
+    "(z.max(axis=1, keepdims=True)): the probabilities do not change and exp never sees a positive number."
+)
+ROWS_HINT = (
+    "Sum along each row and keep the axis: e.sum(axis=1, keepdims=True). Without keepdims the (n,) "
+    "totals divide the columns; with axis=0 every column sums to 1 instead of every row."
+)
+
+
+def _scores(rng, n=5, k=4, scale=3.0):
+    return rng.normal(0.0, scale, size=(n, k))
+
+
+SOFTMAX = Question(
+    function="softmax",
+    reference=nn.softmax,
+    checks=[
+        Check(
+            "one row of scores (2, 1, 0)",
+            [(np.array([[2.0, 1.0, 0.0]]),)],
+            hint="Exponentiate every score, then divide by the row's total.",
+        ),
+        Check(
+            "a batch: every row sums to 1 on its own",
+            [(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 2.0]]),)],
+            hint=ROWS_HINT,
+        ),
+        Check(
+            "scores of ±1000 without overflow",
+            [(np.array([[1000.0, 0.0, -1000.0], [1000.0, 1000.0, 1000.0]]),)],
+            forbid_warnings=True,
+            hint=OVERFLOW_HINT,
+        ),
+        Check(
+            "one class: every probability is 1",
+            [(np.array([[3.0], [-2.0]]),)],
+            hint="With one score per row, each row's softmax is exp(z) / exp(z) = 1.",
+        ),
+        Check(
+            "hidden: random batches",
+            lambda rng: [(_scores(rng),), (_scores(rng, n=7, k=3),), (_scores(rng, n=3, k=6),)],
+            points=2,
+            hint=ROWS_HINT,
+        ),
+        Check(
+            "hidden: huge scores without overflow",
+            lambda rng: [(_scores(rng, n=6, k=5, scale=800.0),)],
+            points=2,
+            forbid_warnings=True,
+            hint=OVERFLOW_HINT,
+        ),
+        Check(
+            "hidden: one example, one class, ten classes",
+            lambda rng: [
+                (_scores(rng, n=1, k=4),),
+                (_scores(rng, n=4, k=1),),
+                (_scores(rng, n=3, k=10),),
+            ],
+            points=2,
+            hint=ROWS_HINT,
+        ),
+    ],
+)
+
+LOG_SOFTMAX = Question(
+    function="log_softmax",
+    reference=nn.log_softmax,
+    checks=[
+        Check(
+            "one row of scores (2, 1, 0)",
+            [(np.array([[2.0, 1.0, 0.0]]),)],
+            hint="log softmax(z)_c = z_c − log Σ_l exp(z_l), row by row.",
+        ),
+        Check(
+            "very unlikely classes stay finite",
+            [(np.array([[1000.0, 0.0, -1000.0]]),)],
+            forbid_warnings=True,
+            hint="np.log(softmax(z)) takes the log of a probability that rounded to 0, giving -inf. "
+            "Work with the shifted scores: s = z − max, then s − log(Σ exp(s)).",
+        ),
+        Check(
+            "hidden: random batches",
+            lambda rng: [(_scores(rng),), (_scores(rng, n=2, k=7),)],
+            points=2,
+        ),
+        Check(
+            "hidden: huge scores stay finite",
+            lambda rng: [(_scores(rng, n=5, k=4, scale=800.0),)],
+            points=2,
+            forbid_warnings=True,
+        ),
+    ],
+)
+
+PREDICT_CLASS = Question(
+    function="predict_class",
+    reference=predict_class,
+    checks=[
+        Check(
+            "the class with the largest score, for each row",
+            [(np.array([[0.1, 2.0, -1.0], [3.0, 0.0, 1.0], [-2.0, -1.0, -0.5]]),)],
+            hint="np.argmax along axis=1 gives one index per row; without an axis it gives one for the "
+            "whole array.",
+        ),
+        Check(
+            "a tie goes to the first class",
+            [(np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0]]),)],
+            hint="np.argmax returns the first largest value: use it rather than comparing by hand.",
+        ),
+        Check(
+            "hidden: random batches",
+            lambda rng: [(_scores(rng, n=12, k=5),), (_scores(rng, n=1, k=3),)],
+            points=2,
+        ),
+    ],
+)
+
+ONE_HOT = Question(
+    function="one_hot",
+    reference=one_hot,
+    checks=[
+        Check(
+            "labels 0, 2, 1 among three classes",
+            [(np.array([0, 2, 1]), 3)],
+            hint="Start from zeros of shape (n, num_classes) and put a 1 in column labels[i] of row i.",
+        ),
+        Check(
+            "more classes than the labels show",
+            [(np.array([1, 1]), 4)],
+            hint="The number of columns is num_classes, not the largest label + 1.",
+        ),
+        Check(
+            "hidden: random labels",
+            lambda rng: [(rng.integers(0, 5, size=20), 5), (rng.integers(0, 3, size=7), 6)],
+            points=2,
+        ),
+        Check("hidden: a single example", lambda rng: [(rng.integers(0, 4, size=1), 4)], points=1),
+    ],
+)
+
+EXERCISE = Exercise(
+    id="softmax",
+    title="A softmax that does not overflow",
+    chapter="softmax",
+    questions=[SOFTMAX, LOG_SOFTMAX, PREDICT_CLASS, ONE_HOT],
+)
