@@ -1,23 +1,27 @@
 """A multilayer perceptron trained by backpropagation, written the way the chapter teaches it.
 
-Notation (one row per example, as everywhere in nncourse). Layer :math:`l = 1, \\dots, L` has
-weights :math:`W^{(l)}` of shape ``(n_in, n_out)`` and biases :math:`b^{(l)}`:
+Notation as on the course's notation page, one row per example. Layer :math:`m = 1, \\dots, M`
+has weights :math:`W^m` of shape ``(n_in, n_out)``, biases :math:`b^m` and activation :math:`g^m`.
+For a batch :math:`X` the forward pass is
 
 .. math::
 
-    a^{(0)} = X, \\qquad z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}, \\qquad a^{(l)} = f_l(z^{(l)}),
-    \\qquad \\hat Y = a^{(L)}
+    A^0 = X, \\qquad Z^m = A^{m-1} W^m + b^m, \\qquad A^m = g^m(Z^m), \\qquad \\hat Y = A^M.
 
-Backpropagation computes :math:`\\delta^{(l)} = \\partial \\mathcal{L} / \\partial z^{(l)}` from the
-output backwards:
+Backpropagation computes the error signals :math:`\\Delta^m = \\partial E / \\partial Z^m` of the
+mean loss :math:`E` from the output backwards, and from them the gradients:
 
 .. math::
 
-    \\delta^{(L)} = \\frac{\\partial \\mathcal{L}}{\\partial \\hat Y} \\odot f_L'(z^{(L)}), \\qquad
-    \\delta^{(l)} = \\bigl(\\delta^{(l+1)} W^{(l+1)\\top}\\bigr) \\odot f_l'(z^{(l)}),
+    \\Delta^M = \\frac{\\partial E}{\\partial \\hat Y} \\odot g^{M\\prime}(Z^M), \\qquad
+    \\Delta^m = \\bigl(\\Delta^{m+1} W^{m+1\\,\\top}\\bigr) \\odot g^{m\\prime}(Z^m),
 
-    \\frac{\\partial \\mathcal{L}}{\\partial W^{(l)}} = a^{(l-1)\\top} \\delta^{(l)}, \\qquad
-    \\frac{\\partial \\mathcal{L}}{\\partial b^{(l)}} = \\sum_{\\text{rows}} \\delta^{(l)}
+    \\frac{\\partial E}{\\partial W^m} = A^{m-1\\,\\top} \\Delta^m, \\qquad
+    \\frac{\\partial E}{\\partial b^m} = \\sum_{\\text{rows}} \\Delta^m.
+
+In the code, ``activations[m]`` is :math:`A^m`, ``zs[m - 1]`` is :math:`Z^m` and ``delta`` is
+:math:`\\Delta^m` (Python counts ``self.layers`` from 0, so layer :math:`m` is
+``self.layers[m - 1]``).
 
 Taught in: chapter "Backpropagation" (forward and backward pass) and "Training in practice" (fit).
 """
@@ -68,13 +72,13 @@ def softmax_backward(grad_output: np.ndarray, s: np.ndarray) -> np.ndarray:
     Softmax mixes the units of a row (:math:`\\partial s_k/\\partial z_j = s_k([j=k] - s_j)`), so
     unlike an element-wise activation it needs the whole row:
 
-    .. math:: \\frac{\\partial \\mathcal{L}}{\\partial z_k}
-              = s_k \\Bigl(g_k - \\sum_j g_j s_j\\Bigr), \\qquad g = \\frac{\\partial \\mathcal{L}}{\\partial s}
+    .. math:: \\frac{\\partial E}{\\partial z_k}
+              = s_k \\Bigl(u_k - \\sum_j u_j s_j\\Bigr), \\qquad u = \\frac{\\partial E}{\\partial s}
 
     Parameters
     ----------
     grad_output : ndarray of shape (n, k)
-        :math:`g`, the gradient with respect to the softmax output.
+        :math:`u`, the gradient with respect to the softmax output.
     s : ndarray of shape (n, k)
         The softmax output.
 
@@ -97,7 +101,7 @@ DERIVATIVES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "tanh": tanh_grad,
     "relu": relu_grad,
 }
-"""f'(z) of each hidden activation, from its input z."""
+"""g'(z) of each hidden activation, from its input z."""
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "identity")
@@ -117,10 +121,10 @@ LOSS_GRADIENTS = {
 INVALID_PAIRS = {("identity", "binary_cross_entropy"), ("identity", "categorical_cross_entropy")}
 
 # For these three (output activation, loss) pairs the output activation's derivative cancels
-# against the loss's derivative, and the output delta dL/dz is simply (Y_hat - Y) times a constant:
-#   sigmoid + BCE:   dL/dp = (p - y) / (p (1 - p)) / (n k)  and  dp/dz = p (1 - p)
-#   softmax + CE:    dL/dz = (s - y) / n                     (see softmax_cross_entropy_grad)
-#   identity + MSE:  dL/dy_hat = 2 (y_hat - y) / (n k)       and  dy_hat/dz = 1
+# against the loss's derivative, and the output delta dE/dZ is simply (Y_hat - Y) times a constant:
+#   sigmoid + BCE:   dE/dp = (p - y) / (p (1 - p)) / (n k)  and  dp/dz = p (1 - p)
+#   softmax + CE:    dE/dz = (s - y) / n                     (see softmax_cross_entropy_grad)
+#   identity + MSE:  dE/dy_hat = 2 (y_hat - y) / (n k)       and  dy_hat/dz = 1
 # The constant is the mean's 1/count: BCE and MSE average over all n*k entries, CE over the n rows.
 # Every other pair (sigmoid + MSE, softmax + MSE, softmax + BCE, sigmoid + CE) is NOT of this form
 # and goes through the full chain rule in `_output_delta`.
@@ -130,12 +134,12 @@ FUSED_DELTA_SCALE: dict[tuple[str, str], Callable[[int, int], float]] = {
     ("identity", "mse"): lambda n, k: 2.0 / (n * k),
 }
 
-# The chain rule through the output activation, from g = dL/dY_hat to dL/dz, for the pairs above
-# that are not fused. Each entry takes (g, z, Y_hat).
+# The chain rule through the output activation, from u = dE/dY_hat to dE/dZ, for the pairs that
+# are not fused. Each entry takes (u, Z, Y_hat).
 OUTPUT_BACKWARD: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
-    "sigmoid": lambda g, z, Y_hat: g * sigmoid_grad(z),  # element-wise: g * f'(z)
-    "softmax": lambda g, z, Y_hat: softmax_backward(g, Y_hat),  # mixes each row: see its docstring
-    "identity": lambda g, z, Y_hat: g,  # f'(z) = 1
+    "sigmoid": lambda u, Z, Y_hat: u * sigmoid_grad(Z),  # element-wise: u * g'(Z)
+    "softmax": lambda u, Z, Y_hat: softmax_backward(u, Y_hat),  # mixes each row: see its docstring
+    "identity": lambda u, Z, Y_hat: u,  # g'(Z) = 1
 }
 
 DTYPES = ("float64", "float32")
@@ -374,11 +378,11 @@ class MLP:
         activations, zs = [X], []
         names = [self.hidden_activation] * (len(self.layers) - 1) + [self.output_activation]
         for layer, name in zip(self.layers, names, strict=True):
-            z = activations[-1] @ layer.W  # z = a W + b
+            z = activations[-1] @ layer.W  # Z^m = A^(m-1) W^m + b^m
             if self.bias:
                 z += layer.b
             zs.append(z)
-            activations.append(ACTIVATIONS[name](z))  # a = f(z)
+            activations.append(ACTIVATIONS[name](z))  # A^m = g^m(Z^m)
         return activations, zs
 
     def forward(self, X: ArrayLike) -> np.ndarray:
@@ -421,37 +425,35 @@ class MLP:
         return self._loss_from_z(Y, zs[-1])
 
     def _output_delta(self, Y: np.ndarray, Y_hat: np.ndarray, z_out: np.ndarray) -> np.ndarray:
-        """:math:`\\delta^{(L)} = \\partial \\mathcal{L}/\\partial z^{(L)}`, the error at the output layer."""
+        """:math:`\\Delta^M = \\partial E / \\partial Z^M`, the error signal of the output layer."""
         pair = (self.output_activation, self.loss_name)
         if pair in FUSED_DELTA_SCALE:  # valid only for these pairs; see FUSED_DELTA_SCALE
             return (Y_hat - Y) * FUSED_DELTA_SCALE[pair](*Y.shape)
-        grad_output = LOSS_GRADIENTS[self.loss_name](Y, Y_hat)  # dL/dY_hat
+        grad_output = LOSS_GRADIENTS[self.loss_name](Y, Y_hat)  # dE/dY_hat
         return OUTPUT_BACKWARD[self.output_activation](grad_output, z_out, Y_hat)  # chain rule
 
     def _backprop(
         self, X: np.ndarray, Y: np.ndarray, grads: list[tuple[np.ndarray, np.ndarray]]
     ) -> np.ndarray:
-        """Write the gradients of the mean loss into ``grads``; return the output layer's z.
+        """Write the gradients of the mean loss into ``grads``; return the output layer's :math:`Z^M`.
 
-        ``grads[i]`` is the pair of arrays ``(dW, db)`` of layer ``i`` to fill in (views into one
-        flat gradient vector, see `_split`). ``X`` and ``Y`` must already be checked arrays of the
-        network's dtype.
+        ``grads[m - 1]`` is the pair of arrays ``(dW, db)`` of layer :math:`m` to fill in (views
+        into one flat gradient vector, see `_split`). ``X`` and ``Y`` must already be checked
+        arrays of the network's dtype.
         """
         activations, zs = self._forward_pass(X)
         delta = self._output_delta(Y, activations[-1], zs[-1])
-        f_prime = DERIVATIVES[self.hidden_activation]
-        # Python index i is layer l = i + 1 of the maths: its input is activations[i] = a^(l-1),
-        # and zs[i - 1] = z^(l-1) is the input sum of the layer below.
-        for i in reversed(range(len(self.layers))):
-            dW, db = grads[i]
-            # dW = a^(l-1)^T delta^(l), summed over the examples (out= writes straight into dW)
-            np.matmul(activations[i].T, delta, out=dW)
+        g_prime = DERIVATIVES[self.hidden_activation]
+        for m in range(len(self.layers), 0, -1):  # m = M, M-1, ..., 1; layer m is layers[m - 1]
+            dW, db = grads[m - 1]
+            # dE/dW^m = A^(m-1)^T Delta^m: summed over the examples (out= writes straight into dW)
+            np.matmul(activations[m - 1].T, delta, out=dW)
             if self.bias:
-                delta.sum(axis=0, out=db)  # db = sum of delta^(l) over the examples
+                delta.sum(axis=0, out=db)  # dE/db^m = sum of the rows of Delta^m
             else:
                 db[...] = 0
-            if i > 0:  # delta^(l-1) = (delta^(l) W^(l)^T) * f'(z^(l-1))
-                delta = (delta @ self.layers[i].W.T) * f_prime(zs[i - 1])
+            if m > 1:  # Delta^(m-1) = (Delta^m W^m^T) * g'(Z^(m-1))
+                delta = (delta @ self.layers[m - 1].W.T) * g_prime(zs[m - 2])
         return zs[-1]
 
     def gradients(self, X: ArrayLike, Y: ArrayLike) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -483,7 +485,8 @@ class MLP:
         Every epoch shuffles the examples (``np.random.default_rng(seed)``), splits them into
         batches and, for each batch, computes the gradients by backpropagation and updates every
         weight with `nncourse.optim.momentum_step`:
-        :math:`v \\leftarrow \\mu v - \\eta \\nabla\\mathcal{L}, \\ W \\leftarrow W + v`.
+        :math:`v \\leftarrow \\mu v - \\eta \\nabla E, \\ \\theta \\leftarrow \\theta + v`, with
+        :math:`\\theta` all weights and biases and :math:`\\mu` the momentum.
 
         Parameters
         ----------
