@@ -156,6 +156,26 @@ def test_sigmoid_chapter_sliders_respond_offline(built_site, offline_page):
     assert figure_errors(page.log.errors) == []
 
 
+PAGE_BUDGET_MB = 6.0
+FIGURE_BUDGET_MB = 1.5
+
+
+def test_every_page_with_figures_is_within_budget_and_responds(built_site, offline_page):
+    pages = [p for p in sorted(built_site.rglob("*.html")) if "nncourse-figure" in p.read_text()]
+    assert pages, "no page of the built site shows an interactive figure"
+    for path in pages:
+        text = path.read_text()
+        assert len(text.encode()) / 1e6 <= PAGE_BUDGET_MB, f"{path.name} is over the page budget"
+        for figure in re.findall(r'<div class="nncourse-figure".*?</script></div>', text, re.S):
+            assert len(figure.encode()) / 1e6 <= FIGURE_BUDGET_MB, f"a figure of {path.name}"
+        offline_page.goto(path.as_uri())
+        figures = offline_page.locator(".nncourse-figure")
+        for i in range(figures.count()):
+            move_every_slider(offline_page, figures.nth(i))
+    assert offline_page.log.external == []
+    assert figure_errors(offline_page.log.errors) == []
+
+
 @pytest.fixture
 def jupyterlab(tmp_path, chromium_path):
     """A JupyterLab server on 127.0.0.1 serving a notebook with one figure; yields its URL."""
