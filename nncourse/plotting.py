@@ -15,10 +15,12 @@ Taught in: every chapter with a figure.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from nncourse.activations import sigmoid, softmax, step
 from nncourse.losses import binary_cross_entropy
@@ -46,7 +48,7 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=80, facecolor="white", layout="none")
 
 
-def affine_text(weights, names, bias: float) -> str:
+def affine_text(weights: ArrayLike, names: Sequence[str], bias: float) -> str:
     """A score such as ``"4x₁ + 5x₂ − 9"`` written the way a teacher would.
 
     Coefficients of 1 and -1 are left out (``x``, ``−x``), zero terms are dropped, and a
@@ -65,7 +67,7 @@ def affine_text(weights, names, bias: float) -> str:
 
 
 # -- the sigmoid -------------------------------------------------------------------------------
-def sigmoid_curve(x, w: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+def sigmoid_curve(x: ArrayLike, w: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     """The sigmoid and the step function of the score ``z = w x + b``.
 
     .. math:: \\sigma(wx + b) = \\frac{1}{1 + e^{-(wx + b)}}, \\qquad
@@ -100,7 +102,10 @@ def sigmoid_midpoint(w: float, b: float) -> float:
 
 
 def draw_sigmoid_weight_bias(w: float, b: float) -> Figure:
-    """Draw σ(w x + b) and step(w x + b) on x in [-6, 6], marking the midpoint ``-b / w``."""
+    """Draw σ(w x + b) and step(w x + b) on x in [-6, 6], marking the midpoint ``-b / w``.
+
+    Taught in: chapter "The sigmoid".
+    """
     x = np.linspace(*SIGMOID_X_LIMITS, 481)
     smooth, hard = sigmoid_curve(x, w, b)
     score = affine_text([w], ["x"], b)
@@ -121,7 +126,7 @@ def draw_sigmoid_weight_bias(w: float, b: float) -> Figure:
 
 
 # -- the probability plane ---------------------------------------------------------------------
-def probability_plane(w1: float, w2: float, b: float, x1, x2) -> np.ndarray:
+def probability_plane(w1: float, w2: float, b: float, x1: ArrayLike, x2: ArrayLike) -> np.ndarray:
     """σ(w1 x1 + w2 x2 + b) on a grid.
 
     Parameters
@@ -143,7 +148,9 @@ def probability_plane(w1: float, w2: float, b: float, x1, x2) -> np.ndarray:
     return sigmoid(w1 * grid1 + w2 * grid2 + b)
 
 
-def decision_line(w1: float, w2: float, b: float, limits=PLANE_LIMITS) -> np.ndarray:
+def decision_line(
+    w1: float, w2: float, b: float, limits: tuple[float, float] = PLANE_LIMITS
+) -> np.ndarray:
     """The segment of the line ``w1 x1 + w2 x2 + b = 0`` inside the square ``limits``².
 
     On this line σ(w1 x1 + w2 x2 + b) = 0.5: it separates the points classified 1 from those
@@ -172,7 +179,10 @@ def decision_line(w1: float, w2: float, b: float, limits=PLANE_LIMITS) -> np.nda
 
 
 def draw_sigmoid_plane(w1: float, w2: float, b: float) -> Figure:
-    """Draw the probability plane of σ(w1 x1 + w2 x2 + b) with its decision line."""
+    """Draw the probability plane of σ(w1 x1 + w2 x2 + b) with its decision line.
+
+    Taught in: chapter "The sigmoid".
+    """
     axis = np.linspace(*PLANE_LIMITS, 81)
     probability = probability_plane(w1, w2, b, axis, axis)
     fig = _figure(4.6, 3.9)
@@ -198,7 +208,7 @@ def draw_sigmoid_plane(w1: float, w2: float, b: float) -> Figure:
 SOFTMAX_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, SKY)
 
 
-def softmax_with_temperature(scores, temperature: float) -> np.ndarray:
+def softmax_with_temperature(scores: ArrayLike, temperature: float) -> np.ndarray:
     """Softmax of the scores divided by a temperature.
 
     .. math:: p_i = \\frac{e^{z_i / T}}{\\sum_j e^{z_j / T}}
@@ -219,8 +229,15 @@ def softmax_with_temperature(scores, temperature: float) -> np.ndarray:
     return softmax(np.asarray(scores, dtype=float) / temperature)
 
 
-def draw_softmax_temperature(temperature: float, scores=(2.0, 1.0, 0.0), names=None) -> Figure:
-    """Bars of ``softmax_with_temperature(scores, temperature)``, each labelled with its value."""
+def draw_softmax_temperature(
+    temperature: float,
+    scores: Sequence[float] = (2.0, 1.0, 0.0),
+    names: Sequence[str] | None = None,
+) -> Figure:
+    """Bars of ``softmax_with_temperature(scores, temperature)``, each labelled with its value.
+
+    Taught in: chapter "Softmax and one-hot encoding".
+    """
     names = names or [chr(ord("A") + i) for i in range(len(scores))]
     probabilities = softmax_with_temperature(scores, temperature)
     fig = _figure(5.2, 3.4)
@@ -238,7 +255,7 @@ def draw_softmax_temperature(temperature: float, scores=(2.0, 1.0, 0.0), names=N
 
 
 # -- the negative log-likelihood ---------------------------------------------------------------
-def negative_log_likelihood(p) -> np.ndarray:
+def negative_log_likelihood(p: ArrayLike) -> np.ndarray:
     """The loss −log p of giving probability ``p`` to what actually happened.
 
     This is ``binary_cross_entropy`` with target 1, element by element, so the picture and the
@@ -252,7 +269,10 @@ def negative_log_likelihood(p) -> np.ndarray:
 
 
 def draw_neg_log_likelihood(p: float) -> Figure:
-    """The curve −log p on (0, 1] with the point ``(p, −log p)`` marked and labelled."""
+    """The curve −log p on (0, 1] with the point ``(p, −log p)`` marked and labelled.
+
+    Taught in: chapter "Cross-entropy and maximum likelihood".
+    """
     grid = np.linspace(0.005, 1, 400)
     fig = _figure(5.2, 3.4)
     ax = fig.add_axes((0.12, 0.15, 0.84, 0.72))
@@ -285,7 +305,7 @@ BOWL_START = (-4.0, 2.0)
 BOWL_LIMITS = ((-5.0, 5.0), (-3.0, 3.0))
 
 
-def bowl_loss(theta) -> np.ndarray:
+def bowl_loss(theta: ArrayLike) -> np.ndarray:
     """The loss surface ``L(θ) = ½ θᵀ A θ`` with ``A = diag(1, 10)``, for points ``(..., 2)``.
 
     Taught in: chapter "Gradient descent".
@@ -294,7 +314,7 @@ def bowl_loss(theta) -> np.ndarray:
     return 0.5 * np.einsum("...i,ij,...j->...", theta, BOWL_MATRIX, theta)
 
 
-def bowl_gradient(theta) -> np.ndarray:
+def bowl_gradient(theta: ArrayLike) -> np.ndarray:
     """The gradient ``∇L(θ) = A θ`` of :func:`bowl_loss`.
 
     Taught in: chapter "Gradient descent".
@@ -302,7 +322,7 @@ def bowl_gradient(theta) -> np.ndarray:
     return np.asarray(theta, dtype=float) @ BOWL_MATRIX
 
 
-def descent_path(lr: float, steps: int, start=BOWL_START) -> np.ndarray:
+def descent_path(lr: float, steps: int, start: ArrayLike = BOWL_START) -> np.ndarray:
     """Points visited by gradient descent on :func:`bowl_loss`: ``θ ← θ − η ∇L(θ)``.
 
     Returns an array of shape ``(steps + 1, 2)`` (start included), from
@@ -315,7 +335,10 @@ def descent_path(lr: float, steps: int, start=BOWL_START) -> np.ndarray:
 
 
 def draw_gradient_descent(lr: float, steps: float) -> Figure:
-    """Contours of the bowl with the first ``steps`` steps of gradient descent at rate ``lr``."""
+    """Contours of the bowl with the first ``steps`` steps of gradient descent at rate ``lr``.
+
+    Taught in: chapter "Gradient descent".
+    """
     steps = round(steps)
     (x_lo, x_hi), (y_lo, y_hi) = BOWL_LIMITS
     x = np.linspace(x_lo, x_hi, 101)
@@ -339,7 +362,14 @@ def draw_gradient_descent(lr: float, steps: float) -> Figure:
 
 # -- an MLP's decision boundary across training ------------------------------------------------
 def training_snapshots(
-    X, y, checkpoints, *, sizes=(2, 16, 1), lr: float = 1.0, seed: int = 0, resolution: int = 60
+    X: ArrayLike,
+    y: ArrayLike,
+    checkpoints: Sequence[int],
+    *,
+    sizes: Sequence[int] = (2, 16, 1),
+    lr: float = 1.0,
+    seed: int = 0,
+    resolution: int = 60,
 ) -> dict:
     """Train an MLP full-batch and record its predictions on a grid at each checkpoint epoch.
 
@@ -365,7 +395,7 @@ def training_snapshots(
         the network's probability of class 1 (``np.meshgrid`` layout); ``"loss"``: the training
         loss at each checkpoint.
 
-    Taught in: chapter "Training in practice".
+    Taught in: chapter "Backpropagation".
     """
     X = np.asarray(X, dtype=float)
     epochs = [int(e) for e in checkpoints]
@@ -392,8 +422,11 @@ def training_snapshots(
     }
 
 
-def draw_mlp_boundary(snapshots: dict, X, y, epoch: float) -> Figure:
-    """The network's probability and decision boundary at ``epoch``, beside the loss curve."""
+def draw_mlp_boundary(snapshots: dict, X: ArrayLike, y: ArrayLike, epoch: float) -> Figure:
+    """The network's probability and decision boundary at ``epoch``, beside the loss curve.
+
+    Taught in: chapter "Backpropagation".
+    """
     k = int(np.argmin(np.abs(snapshots["epochs"] - epoch)))
     X, y = np.asarray(X), np.asarray(y)
     fig = _figure(7.6, 3.6)

@@ -559,7 +559,7 @@ def mlp_training_boundary(
     A ``[2, 16, 1]`` tanh network is trained once, full-batch, and its predictions recorded every
     ``every`` epochs; the slider picks the epoch.
 
-    Taught in: chapter "Training in practice".
+    Taught in: chapter "Backpropagation".
     """
     from nncourse import datasets, plotting
 

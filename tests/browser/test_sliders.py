@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -56,6 +57,8 @@ def tiny_site(tmp_path_factory, chromium_path, build_book) -> Path:
     config = yaml.safe_load((REPOSITORY / "_config.yml").read_text())
     config["title"] = "Slider test"
     (source / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
+    for folder in config.get("sphinx", {}).get("config", {}).get("html_static_path", []):
+        shutil.copytree(REPOSITORY / folder, source / folder)  # scripts the config adds
     (source / "_toc.yml").write_text("format: jb-book\nroot: index\n")
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {
