@@ -1,0 +1,324 @@
+"""Exercise "cross_entropy": likelihood, binary and categorical cross-entropy, the loss from logits.
+
+Follows the chapter "Cross-entropy and maximum likelihood" (book/cross_entropy.ipynb). The learner
+writes ``likelihood`` (the three-doors warm-up), ``binary_cross_entropy``, ``categorical_cross_entropy``,
+``softmax_cross_entropy`` (each loss the mean over the examples) and ``softmax_cross_entropy_grad``; the
+references are nncourse's own losses, whose logarithms are clamped at -100 as PyTorch does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import nncourse as nn
+from nncourse.exercises.spec import Check, Exercise, Question
+
+
+def likelihood(y: np.ndarray, p: np.ndarray) -> float:
+    r"""Reference: the probability of the labels ``y``, :math:`\prod_i p_i^{y_i} (1 - p_i)^{1 - y_i}`.
+
+    Equal to ``exp(-binary_cross_entropy(y, p, reduction="sum"))`` (chapter "Cross-entropy").
+    """
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    return float(np.prod(np.where(y == 1, p, 1 - p)))
+
+
+LOG0_HINT = (
+    "np.log(0) is -inf, and 0 * -inf is nan: a term that should vanish poisons the mean. Clamp each "
+    "logarithm at -100 before multiplying: np.maximum(np.log(p), -100) (wrap it in "
+    "np.errstate(divide='ignore') to silence the warning)."
+)
+MEAN_HINT = (
+    "Average over the examples: sum the per-example losses and divide by their number. "
+    "The chapter's 0.69 for the three doors is the sum; the mean is a third of it."
+)
+BRACKET_HINT = "The minus sign covers both terms: -[y log p + (1 - y) log(1 - p)], with the natural log (np.log)."
+CLASSES_HINT = (
+    "Sum over the classes first, then average over the examples: divide by n, not by n·k. "
+    "np.mean of the whole (n, k) matrix divides by n·k."
+)
+LOGSUMEXP_HINT = (
+    "np.log(softmax(z)) gives -inf (or nan) when a probability rounds to 0 or exp overflows. Compute "
+    "log softmax(z) = z - m - log Σ exp(z - m) with m = each row's largest logit "
+    "(z.max(axis=1, keepdims=True)): exp then never sees a positive number."
+)
+
+
+def _probabilities(rng, size):
+    return rng.uniform(0.02, 0.98, size=size)
+
+
+def _labels(rng, size):
+    return rng.integers(0, 2, size=size).astype(float)
+
+
+def _certain_and_right(rng, n=12):
+    y = _labels(rng, n)
+    p = _probabilities(rng, n)
+    certain = rng.permutation(n)[: n // 2]
+    p[certain] = y[certain]  # probability exactly 1 for a 1 and exactly 0 for a 0
+    return y, p
+
+
+def _one_hot_rows(rng, n, k):
+    return nn.one_hot(rng.integers(0, k, size=n), num_classes=k)
+
+
+def _softmax_rows(rng, n, k, scale=2.0):
+    return nn.softmax(rng.normal(0.0, scale, size=(n, k)), axis=1)
+
+
+LIKELIHOOD = Question(
+    function="likelihood",
+    reference=likelihood,
+    checks=[
+        Check(
+            "three doors: gifts behind doors 1 and 2",
+            [(np.array([1, 1, 0]), np.array([0.8, 0.7, 0.1]))],
+            hint="Each door contributes p where y = 1 and 1 - p where y = 0: 0.8 × 0.7 × 0.9.",
+        ),
+        Check(
+            "the chapter's model B",
+            [(np.array([0, 1, 0, 1]), np.array([0.2, 0.7, 0.4, 0.9]))],
+            hint="Multiply (np.prod) the probabilities given to what happened; do not add them.",
+        ),
+        Check(
+            "hidden: random labellings",
+            lambda rng: [(_labels(rng, 6), _probabilities(rng, 6)) for _ in range(3)],
+            points=2,
+        ),
+        Check(
+            "hidden: a single example, and certain predictions",
+            lambda rng: [(_labels(rng, 1), _probabilities(rng, 1)), _certain_and_right(rng, 6)],
+            points=1,
+            hint="A probability of exactly 1 for what happened contributes a factor of 1.",
+        ),
+    ],
+)
+
+BINARY_CROSS_ENTROPY = Question(
+    function="binary_cross_entropy",
+    reference=nn.binary_cross_entropy,
+    checks=[
+        Check(
+            "three doors, the mean over the doors",
+            [(np.array([1, 1, 0]), np.array([0.8, 0.7, 0.1]))],
+            hint=f"{BRACKET_HINT} {MEAN_HINT}",
+        ),
+        Check(
+            "certain and right costs nothing, without nan",
+            [(np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.9, 0.2]))],
+            hint=LOG0_HINT,
+        ),
+        Check(
+            "certain and wrong: each log is clamped at -100",
+            [(np.array([1.0, 0.0]), np.array([0.0, 1.0]))],
+            hint="With the clamp, log(0) counts as -100, so a point that was certain and wrong costs "
+            "exactly 100. " + LOG0_HINT,
+        ),
+        Check(
+            "hidden: random labels and probabilities",
+            lambda rng: [(_labels(rng, 15), _probabilities(rng, 15)) for _ in range(3)],
+            points=2,
+            hint=f"{BRACKET_HINT} {MEAN_HINT}",
+        ),
+        Check(
+            "hidden: probabilities exactly 0 and 1 on the right side",
+            lambda rng: [_certain_and_right(rng) for _ in range(2)],
+            points=2,
+            hint=LOG0_HINT,
+        ),
+        Check(
+            "hidden: certain and wrong, clamped at -100",
+            lambda rng: [
+                (np.array([1.0, 0.0, 1.0]), np.array([0.0, 1.0, rng.uniform(0.1, 0.9)])),
+            ],
+            points=1,
+            hint="log(0) must count as -100 (clamp it, as PyTorch does), not as log(1e-12) or -inf.",
+        ),
+        Check(
+            "hidden: one example, a 2-D array, plain numbers",
+            lambda rng: [
+                (_labels(rng, 1), _probabilities(rng, 1)),
+                (_labels(rng, (3, 4)), _probabilities(rng, (3, 4))),
+                (1.0, float(rng.uniform(0.1, 0.9))),
+            ],
+            points=1,
+            hint="Average over every element, whatever the shape: np.mean works on any array.",
+        ),
+    ],
+)
+
+CATEGORICAL_CROSS_ENTROPY = Question(
+    function="categorical_cross_entropy",
+    reference=nn.categorical_cross_entropy,
+    checks=[
+        Check(
+            "duck, beaver and walrus",
+            [
+                (
+                    np.eye(3),
+                    np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.1, 0.5, 0.4]]),
+                )
+            ],
+            hint=f"For each row, -Σ_c Y[i, c] log P[i, c] is -log of the true class's probability. "
+            f"{CLASSES_HINT}",
+        ),
+        Check(
+            "zero probabilities for the wrong classes, without nan",
+            [
+                (
+                    np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]),
+                    np.array([[0.0, 1.0, 0.0], [0.5, 0.5, 0.0]]),
+                )
+            ],
+            hint=LOG0_HINT,
+        ),
+        Check(
+            "hidden: random one-hot rows and probabilities",
+            lambda rng: [(_one_hot_rows(rng, 8, 4), _softmax_rows(rng, 8, 4)) for _ in range(3)],
+            points=2,
+            hint=CLASSES_HINT,
+        ),
+        Check(
+            "hidden: probabilities exactly 0 and 1",
+            lambda rng: (
+                [
+                    (Y, np.where(Y == 1, 1.0, 0.0) if i == 0 else Y * 0.5 + 0.5 / Y.shape[1])
+                    for i, Y in enumerate([_one_hot_rows(rng, 6, 3), _one_hot_rows(rng, 6, 3)])
+                ]
+                + [(np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]]))]
+            ),
+            points=2,
+            hint="log(0) counts as -100 and 0 · log(0) as 0. " + LOG0_HINT,
+        ),
+        Check(
+            "hidden: one example, two classes, ten classes",
+            lambda rng: [
+                (_one_hot_rows(rng, 1, 4), _softmax_rows(rng, 1, 4)),
+                (_one_hot_rows(rng, 7, 2), _softmax_rows(rng, 7, 2)),
+                (_one_hot_rows(rng, 5, 10), _softmax_rows(rng, 5, 10)),
+            ],
+            points=1,
+            hint=CLASSES_HINT,
+        ),
+    ],
+)
+
+SOFTMAX_CROSS_ENTROPY = Question(
+    function="softmax_cross_entropy",
+    reference=nn.softmax_cross_entropy,
+    checks=[
+        Check(
+            "small logits",
+            [
+                (
+                    np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),
+                    np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]]),
+                )
+            ],
+            hint="Per row: -log softmax(z)[true class] = log Σ_l exp(z_l) - z_true; then the mean "
+            "over the rows.",
+        ),
+        Check(
+            "logits of ±1000 stay finite, without warnings",
+            [
+                (
+                    np.array([[1.0, 0.0], [1.0, 0.0]]),
+                    np.array([[1000.0, -1000.0], [-1000.0, 1000.0]]),
+                )
+            ],
+            forbid_warnings=True,
+            hint=LOGSUMEXP_HINT,
+        ),
+        Check(
+            "hidden: random logits",
+            lambda rng: [
+                (_one_hot_rows(rng, 6, 4), rng.normal(0.0, 3.0, size=(6, 4))) for _ in range(3)
+            ],
+            points=2,
+        ),
+        Check(
+            "hidden: huge logits without overflow",
+            lambda rng: [(_one_hot_rows(rng, 8, 5), rng.normal(0.0, 800.0, size=(8, 5)))],
+            points=2,
+            forbid_warnings=True,
+            hint=LOGSUMEXP_HINT,
+        ),
+        Check(
+            "hidden: one example, one class, ten classes",
+            lambda rng: [
+                (_one_hot_rows(rng, 1, 3), rng.normal(0.0, 3.0, size=(1, 3))),
+                (np.ones((4, 1)), rng.normal(0.0, 3.0, size=(4, 1))),
+                (_one_hot_rows(rng, 5, 10), rng.normal(0.0, 3.0, size=(5, 10))),
+            ],
+            points=1,
+            hint="Reduce along axis=1 with keepdims=True, so each row keeps its own maximum and sum.",
+        ),
+    ],
+)
+
+SOFTMAX_CROSS_ENTROPY_GRAD = Question(
+    function="softmax_cross_entropy_grad",
+    reference=nn.softmax_cross_entropy_grad,
+    checks=[
+        Check(
+            "small logits",
+            [
+                (
+                    np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),
+                    np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]]),
+                )
+            ],
+            hint="(softmax(Z) - Y) / n: prediction minus truth, divided by the number of rows n.",
+        ),
+        Check(
+            "logits of ±1000 without warnings",
+            [
+                (
+                    np.array([[1.0, 0.0], [1.0, 0.0]]),
+                    np.array([[1000.0, -1000.0], [-1000.0, 1000.0]]),
+                )
+            ],
+            forbid_warnings=True,
+            hint="Use the stable softmax: subtract each row's largest score before np.exp.",
+        ),
+        Check(
+            "hidden: random logits",
+            lambda rng: [
+                (_one_hot_rows(rng, 6, 4), rng.normal(0.0, 3.0, size=(6, 4))) for _ in range(3)
+            ],
+            points=2,
+            hint="Divide by n, the number of examples (rows), not by n·k; the sign is softmax(Z) - Y.",
+        ),
+        Check(
+            "hidden: huge logits without overflow",
+            lambda rng: [(_one_hot_rows(rng, 8, 5), rng.normal(0.0, 800.0, size=(8, 5)))],
+            points=2,
+            forbid_warnings=True,
+            hint="Use the stable softmax: subtract each row's largest score before np.exp.",
+        ),
+        Check(
+            "hidden: one example, one class",
+            lambda rng: [
+                (_one_hot_rows(rng, 1, 3), rng.normal(0.0, 3.0, size=(1, 3))),
+                (np.ones((4, 1)), rng.normal(0.0, 3.0, size=(4, 1))),
+            ],
+            points=1,
+            hint="The result has the shape of Z, (n, k), even for n = 1 or k = 1.",
+        ),
+    ],
+)
+
+EXERCISE = Exercise(
+    id="cross_entropy",
+    title="Likelihood and cross-entropy, from probabilities and from logits",
+    chapter="cross_entropy",
+    questions=[
+        LIKELIHOOD,
+        BINARY_CROSS_ENTROPY,
+        CATEGORICAL_CROSS_ENTROPY,
+        SOFTMAX_CROSS_ENTROPY,
+        SOFTMAX_CROSS_ENTROPY_GRAD,
+    ],
+)
