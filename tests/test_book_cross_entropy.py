@@ -103,7 +103,9 @@ def test_product_of_halves_underflows_at_1100_points():
     assert np.prod(np.full(1100, 0.5)) == 0.0
 
 
-@pytest.mark.parametrize(("p", "error"), [(0.1, 2.30), (0.5, 0.69), (0.9, 0.11)])
+@pytest.mark.parametrize(
+    ("p", "error"), [(1.0, 0.0), (0.9, 0.11), (0.5, 0.69), (0.1, 2.30), (0.01, 4.61)]
+)
 def test_negative_log_of_one_point(p, error):
     assert round(float(nn.binary_cross_entropy([1.0], [p])), 2) == error
 
@@ -332,7 +334,7 @@ def test_literalincludes_name_existing_functions(notebook):
 
 def test_figures_have_alt_text(notebook):
     plotting = [c for c in notebook.cells if c.cell_type == "code" and "plt.show()" in c.source]
-    assert len(plotting) >= 3
+    assert len(plotting) >= 2
     for cell in plotting:
         assert len(cell.metadata["mystnb"]["image"]["alt"]) > 40
 
