@@ -5,7 +5,7 @@ that the spread of the signal stays roughly the same from layer to layer: too sm
 to nothing, too large and sigmoid/tanh units saturate (their derivative is then almost 0).
 Biases start at 0.
 
-Taught in: chapter "Training in practice" (initialisation).
+Taught in: chapter "Backpropagation" (weight initialisation).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def xavier(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
 
     Returns an array of shape ``(n_in, n_out)``, float64.
 
-    Taught in: chapter "Training in practice".
+    Taught in: chapter "Backpropagation".
     """
     return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=(n_in, n_out))
 
@@ -42,7 +42,7 @@ def he(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
 
     Returns an array of shape ``(n_in, n_out)``, float64.
 
-    Taught in: chapter "Training in practice".
+    Taught in: chapter "Backpropagation".
     """
     return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
 
@@ -57,7 +57,7 @@ def lecun(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
 
     Returns an array of shape ``(n_in, n_out)``, float64.
 
-    Taught in: chapter "Training in practice".
+    Taught in: chapter "Backpropagation".
     """
     return rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_in, n_out))
 
