@@ -1,0 +1,274 @@
+"""Exercise "backprop": backpropagation through a two-layer sigmoid network, checked by finite differences.
+
+Follows the chapter "Backpropagation" (book/backpropagation.ipynb), in its notation: rows are examples,
+``Z1 = X @ W1 + b1``, ``A1 = sigmoid(Z1)``, ``Z2 = A1 @ W2 + b2``, ``Y_hat = sigmoid(Z2)``, and the loss
+is the binary cross-entropy averaged over every entry of ``Y``. The learner writes ``forward``,
+``output_delta``, ``hidden_delta`` and ``gradients``; the references are built from ``nncourse.MLP``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import nncourse as nn
+from nncourse.exercises.spec import Check, Exercise, Question
+
+
+def _network(W1, b1, W2, b2) -> nn.MLP:
+    """An ``nncourse.MLP`` with sigmoid layers, binary cross-entropy and exactly these parameters."""
+    W1, W2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
+    net = nn.MLP([W1.shape[0], W1.shape[1], W2.shape[1]], "sigmoid", "sigmoid", seed=0)
+    net.layers[0].W, net.layers[0].b = W1, b1
+    net.layers[1].W, net.layers[1].b = W2, b2
+    return net
+
+
+def forward(X, W1, b1, W2, b2) -> np.ndarray:
+    """Reference: the network's output ``sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)``, shape (n, k)."""
+    return _network(W1, b1, W2, b2).forward(X)
+
+
+def output_delta(Y, Y_hat) -> np.ndarray:
+    r"""Reference: :math:`\Delta^2 = \partial E / \partial Z^2 = (\hat Y - Y) / (n k)`, shape (n, k).
+
+    The sigmoid's slope cancels against the cross-entropy's denominator (chapter "Backpropagation").
+    """
+    Y, Y_hat = np.asarray(Y, dtype=float), np.asarray(Y_hat, dtype=float)
+    return (Y_hat - Y) / Y.size
+
+
+def hidden_delta(delta2, W2, Z1) -> np.ndarray:
+    r"""Reference: :math:`\Delta^1 = (\Delta^2 W^{2\top}) \odot \sigma'(Z^1)`, shape (n, h)."""
+    return (np.asarray(delta2) @ np.asarray(W2).T) * nn.sigmoid_grad(Z1)
+
+
+def gradients(X, Y, W1, b1, W2, b2) -> tuple:
+    """Reference: ``(dW1, db1, dW2, db2)`` of the mean loss, by ``nncourse.MLP.gradients``."""
+    (dW1, db1), (dW2, db2) = _network(W1, b1, W2, b2).gradients(X, Y)
+    return dW1.copy(), db1.copy(), dW2.copy(), db2.copy()
+
+
+# The XOR inputs and a fixed, asymmetric set of weights: small enough to follow by hand.
+X_XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+Y_XOR = np.array([[0.0], [1.0], [1.0], [0.0]])
+W1_SMALL = np.array([[0.5, -1.0, 0.25], [1.5, 0.5, -0.75]])
+B1_SMALL = np.array([0.1, -0.2, 0.3])
+W2_SMALL = np.array([[1.0], [-2.0], [0.5]])
+B2_SMALL = np.array([-0.1])
+
+TRANSPOSE_HINT = (
+    "Check every shape: delta2 is (n, k) and W2 is (h, k), so delta2 @ W2.T is (n, h), the shape of "
+    "Z1. When h = k, delta2 @ W2 also runs but computes the wrong thing."
+)
+SLOPE_HINT = (
+    "Multiply element by element by σ'(Z1) = sigmoid_grad(Z1): the slope of the hidden layer."
+)
+SHAPES_HINT = (
+    "dW1 = X.T @ delta1 has the shape of W1 and dW2 = A1.T @ delta2 that of W2. The biases' gradients "
+    "are the column sums delta.sum(axis=0), flat like b1 (h,) and b2 (k,): no keepdims."
+)
+
+
+def _parameters(rng, d, h, k, scale=1.0):
+    return (
+        rng.normal(0.0, scale, size=(d, h)),
+        rng.normal(0.0, scale, size=h),
+        rng.normal(0.0, scale, size=(h, k)),
+        rng.normal(0.0, scale, size=k),
+    )
+
+
+def _inputs(rng, n, d):
+    return rng.normal(size=(n, d))
+
+
+def _targets(rng, n, k):
+    return rng.integers(0, 2, size=(n, k)).astype(float)
+
+
+def _forward_inputs(rng, n, d, h, k, scale=1.0):
+    return (_inputs(rng, n, d), *_parameters(rng, d, h, k, scale))
+
+
+def _gradient_inputs(rng, n, d, h, k):
+    return (_inputs(rng, n, d), _targets(rng, n, k), *_parameters(rng, d, h, k))
+
+
+def _delta_inputs(rng, n, h, k):
+    return rng.normal(0.0, 0.1, size=(n, k)), rng.normal(size=(h, k)), rng.normal(size=(n, h))
+
+
+FORWARD = Question(
+    function="forward",
+    reference=forward,
+    checks=[
+        Check(
+            "the four XOR inputs through a 2-3-1 network",
+            [(X_XOR, W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
+            hint="Z1 = X @ W1 + b1, A1 = sigmoid(Z1), Z2 = A1 @ W2 + b2, Y_hat = sigmoid(Z2): a sigmoid "
+            "on both layers, and X on the left of W1 (rows are examples).",
+        ),
+        Check(
+            "one output unit keeps its column, shape (n, 1)",
+            [
+                (
+                    np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0]]),
+                    W1_SMALL,
+                    B1_SMALL,
+                    W2_SMALL,
+                    B2_SMALL,
+                )
+            ],
+            hint="Do not flatten the output: with W2 of shape (h, 1) the output is (n, 1). "
+            "Both layers add their bias.",
+        ),
+        Check(
+            "hidden: random networks",
+            lambda rng: [_forward_inputs(rng, 6, 3, 4, 2), _forward_inputs(rng, 5, 2, 5, 1)],
+            points=2,
+            hint="Forgot a bias, or the sigmoid of the hidden layer?",
+        ),
+        Check(
+            "hidden: one example, one hidden unit, three outputs",
+            lambda rng: [
+                _forward_inputs(rng, 1, 3, 4, 1),
+                _forward_inputs(rng, 4, 2, 1, 3),
+            ],
+            points=1,
+            hint="Keep the 2-D shapes: X is (n, d) even for n = 1, and the output is (n, k).",
+        ),
+        Check(
+            "hidden: large weights stay finite",
+            lambda rng: [_forward_inputs(rng, 5, 3, 4, 1, scale=300.0)],
+            points=1,
+            forbid_warnings=True,
+            hint="Use a sigmoid that does not overflow, such as the one imported at the top.",
+        ),
+    ],
+)
+
+OUTPUT_DELTA = Question(
+    function="output_delta",
+    reference=output_delta,
+    checks=[
+        Check(
+            "two examples, one output",
+            [(np.array([[1.0], [0.0]]), np.array([[0.8], [0.3]]))],
+            hint="Δ² = (Y_hat - Y) / (n·k): prediction minus truth, divided by the number of entries "
+            "of Y, because the loss is the mean over all of them.",
+        ),
+        Check(
+            "two examples, two outputs",
+            [(np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[0.6, 0.1], [0.2, 0.9]]))],
+            hint="Divide by Y.size = n·k, not by n alone: the loss averages over every entry.",
+        ),
+        Check(
+            "hidden: random predictions",
+            lambda rng: [(_targets(rng, 7, 2), rng.uniform(0.01, 0.99, size=(7, 2)))],
+            points=2,
+            hint="Y_hat - Y, not Y - Y_hat: the error grows when the prediction moves away from Y.",
+        ),
+        Check(
+            "hidden: one example",
+            lambda rng: [(_targets(rng, 1, 1), rng.uniform(0.01, 0.99, size=(1, 1)))],
+            points=1,
+        ),
+    ],
+)
+
+HIDDEN_DELTA = Question(
+    function="hidden_delta",
+    reference=hidden_delta,
+    checks=[
+        Check(
+            "three hidden units, one output",
+            [
+                (
+                    np.array([[0.05], [-0.1]]),
+                    np.array([[1.0], [-2.0], [0.5]]),
+                    np.array([[0.0, 1.0, -1.0], [2.0, -0.5, 0.5]]),
+                )
+            ],
+            hint=f"Δ¹ = (Δ² W2ᵀ) ⊙ σ'(Z1): delta2 @ W2.T has the shape (n, h) of Z1. {SLOPE_HINT}",
+        ),
+        Check(
+            "a square W2: the shapes fit even without the transpose",
+            [
+                (
+                    np.array([[0.1, -0.2], [0.3, 0.05]]),
+                    np.array([[1.0, 2.0], [-0.5, 0.25]]),
+                    np.array([[0.5, -1.0], [0.0, 1.5]]),
+                )
+            ],
+            hint=TRANSPOSE_HINT,
+        ),
+        Check(
+            "hidden: random deltas",
+            lambda rng: [_delta_inputs(rng, 6, 4, 2), _delta_inputs(rng, 5, 3, 1)],
+            points=2,
+            hint=f"{TRANSPOSE_HINT} {SLOPE_HINT}",
+        ),
+        Check(
+            "hidden: square layers",
+            lambda rng: [_delta_inputs(rng, 4, 3, 3)],
+            points=1,
+            hint=TRANSPOSE_HINT,
+        ),
+        Check(
+            "hidden: one example, one hidden unit",
+            lambda rng: [_delta_inputs(rng, 1, 3, 2), _delta_inputs(rng, 3, 1, 2)],
+            points=1,
+        ),
+    ],
+)
+
+GRADIENTS = Question(
+    function="gradients",
+    reference=gradients,
+    checks=[
+        Check(
+            "the XOR data through a 2-3-1 network",
+            [(X_XOR, Y_XOR, W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
+            hint="Forward (keep Z1, A1, Y_hat), then Δ² = output_delta(Y, Y_hat), "
+            "Δ¹ = hidden_delta(Δ², W2, Z1); dW2 = A1ᵀ Δ², db2 = column sums of Δ², "
+            "dW1 = Xᵀ Δ¹, db1 = column sums of Δ¹. Return them in the order (dW1, db1, dW2, db2). "
+            "A matmul error means a missing transpose: compare each shape with the parameter's.",
+        ),
+        Check(
+            "the bias gradients are flat, shapes (h,) and (k,)",
+            [(np.ones((2, 2)), np.array([[1.0], [0.0]]), W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
+            hint=SHAPES_HINT,
+        ),
+        Check(
+            "hidden: random networks",
+            lambda rng: [_gradient_inputs(rng, 8, 3, 4, 1), _gradient_inputs(rng, 6, 2, 5, 2)],
+            points=3,
+            hint=SHAPES_HINT,
+        ),
+        Check(
+            "hidden: square layers (a missing transpose still runs)",
+            lambda rng: [_gradient_inputs(rng, 5, 3, 3, 3)],
+            points=1,
+            hint=TRANSPOSE_HINT,
+        ),
+        Check(
+            "hidden: a single example",
+            lambda rng: [_gradient_inputs(rng, 1, 3, 2, 1)],
+            points=1,
+            hint="With n = 1 keep X as (1, d): the gradients still have the shapes of the parameters.",
+        ),
+        Check(
+            "hidden: several outputs",
+            lambda rng: [_gradient_inputs(rng, 7, 2, 3, 4)],
+            points=1,
+            hint="The loss is the mean over all n·k entries of Y: Δ² = (Y_hat - Y) / (n·k).",
+        ),
+    ],
+)
+
+EXERCISE = Exercise(
+    id="backprop",
+    title="Backpropagation through a two-layer network",
+    chapter="backpropagation",
+    questions=[FORWARD, OUTPUT_DELTA, HIDDEN_DELTA, GRADIENTS],
+)
