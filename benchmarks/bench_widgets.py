@@ -9,6 +9,7 @@ reference measured in the same run: rendering one plain matplotlib line plot to 
 from __future__ import annotations
 
 import io
+import os
 import time
 
 import numpy as np
@@ -45,6 +46,7 @@ def main() -> None:
     reference_seconds(2)  # warm up imports and font caches
     reference = reference_seconds()
     print(f"reference: one plain matplotlib PNG in {reference * 1000:.1f} ms")
+    print(f"load average of the machine: {os.getloadavg()[0]:.1f} (a busy machine slows all rows)")
     header = f"{'figure':26} {'frames':>6} {'build s':>8} {'x ref':>7} {'per frame':>9} {'MB':>6}  budget"
     print(header)
     print("-" * len(header))

@@ -1,23 +1,28 @@
 """What the book's figures compute, and how they are drawn.
 
-Each figure has two halves: a pure function that computes the numbers shown (tested in
-``tests/test_plotting.py``) and a thin ``draw_*`` function that turns them into a matplotlib
-Figure. The ``draw_*`` functions take the slider values as keyword arguments, so
-``nncourse.widgets`` can make them interactive. Figures have a white background and use the
-colour-blind-safe Okabe–Ito colours.
+Each figure has two halves: pure functions that compute the numbers shown (tested in
+``tests/test_plotting.py``), and a thin drawing half that turns them into a matplotlib Figure.
+The drawing half of a figure with sliders is a *scene*: ``*_scene()`` builds the figure with
+everything that never moves, and returns it with ``update(**values)``, which sets the moving parts
+for given slider values. ``Scene`` wraps that pair into the ``draw(**values) -> Figure`` function
+that ``nncourse.widgets.interactive_figure`` expects, and also draws hundreds of frames quickly for
+the static website by repainting only the moving parts (matplotlib's "blitting").
 
-Drawing uses ``matplotlib.figure.Figure`` directly (not pyplot), so a notebook never shows a
-frame twice and thousands of frames leave no open figures behind.
+Figures have a white background and use the colour-blind-safe Okabe–Ito colours. Drawing uses
+``matplotlib.figure.Figure`` directly (not pyplot), so a notebook never shows a frame twice and
+many frames leave no open figures behind.
 
 Taught in: every chapter with a figure.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
@@ -44,8 +49,83 @@ SIGMOID_X_LIMITS = (-6.0, 6.0)
 PLANE_LIMITS = (-6.0, 6.0)
 
 
+#: Resolution of every frame: a 6.4-inch-wide figure is 512 pixels wide.
+FRAME_DPI = 80
+
+
 def _figure(width: float, height: float) -> Figure:
-    return Figure(figsize=(width, height), dpi=80, facecolor="white", layout="none")
+    return Figure(figsize=(width, height), dpi=FRAME_DPI, facecolor="white", layout="none")
+
+
+def _png(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas's pixels as a compact PNG: a 64-colour palette, a few kilobytes a frame."""
+    from PIL import Image
+
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+    image = Image.fromarray(pixels).quantize(
+        colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
+    palette = image.getpalette()
+    for i in range(0, len(palette), 3):  # the quantizer turns white into 254: make it white again
+        if min(palette[i : i + 3]) >= 250:
+            palette[i : i + 3] = [255, 255, 255]
+    image.putpalette(palette)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=9)
+    return buffer.getvalue()
+
+
+def render_png(figure: Figure) -> bytes:
+    """Draw a whole matplotlib Figure and return it as a compact PNG."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return _png(canvas)
+
+
+class Scene:
+    """A figure whose moving parts are set by ``update(**values)``; see the module docstring.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(*args, **kwargs)`` returns ``(figure, update)``. The parts that move are made with
+        ``animated=True``; ``update(**values)`` sets them for the given values and returns them
+        (a list of artists).
+    *args, **kwargs
+        Passed to ``build``.
+
+    Calling the scene, ``scene(**values)``, builds a fresh figure and returns it finished: the
+    pure ``draw`` function of ``nncourse.widgets``. ``scene.png(**values)`` returns the same
+    picture as PNG bytes, building the figure only once and then painting the moving parts over
+    a saved image of the rest, several times faster.
+    """
+
+    def __init__(self, build: Callable[..., tuple], *args, **kwargs) -> None:
+        self.build = build
+        self.args = args
+        self.kwargs = kwargs
+        self.__doc__ = build.__doc__
+        self._painter = None
+
+    def __call__(self, **values: float) -> Figure:
+        figure, update = self.build(*self.args, **self.kwargs)
+        for artist in update(**values):
+            artist.set_animated(False)  # a finished figure draws everything
+        return figure
+
+    def png(self, **values: float) -> bytes:
+        if self._painter is None:
+            figure, update = self.build(*self.args, **self.kwargs)
+            canvas = FigureCanvasAgg(figure)
+            canvas.draw()  # everything but the animated parts
+            self._painter = (figure, update, canvas, canvas.copy_from_bbox(figure.bbox))
+        figure, update, canvas, background = self._painter
+        canvas.restore_region(background)
+        # The axes' frames go on top again, as in a whole drawing, where they come after a fill.
+        spines = [spine for ax in figure.axes for spine in ax.spines.values()]
+        for artist in sorted([*update(**values), *spines], key=lambda a: a.get_zorder()):
+            figure.draw_artist(artist)
+        return _png(canvas)
 
 
 def affine_text(weights: ArrayLike, names: Sequence[str], bias: float) -> str:
@@ -101,28 +181,44 @@ def sigmoid_midpoint(w: float, b: float) -> float:
     return -b / w + 0.0 if w != 0 else float("nan")  # + 0.0 turns -0.0 into 0.0
 
 
-def draw_sigmoid_weight_bias(w: float, b: float) -> Figure:
-    """Draw σ(w x + b) and step(w x + b) on x in [-6, 6], marking the midpoint ``-b / w``.
+def sigmoid_weight_bias_scene() -> tuple[Figure, Callable]:
+    """σ(w x + b) and step(w x + b) on x in [-6, 6], with the point where both cross 0.5.
 
     Taught in: chapter "The sigmoid".
     """
     x = np.linspace(*SIGMOID_X_LIMITS, 481)
-    smooth, hard = sigmoid_curve(x, w, b)
-    score = affine_text([w], ["x"], b)
     fig = _figure(6.4, 3.4)
     ax = fig.add_axes((0.1, 0.15, 0.86, 0.68))
-    ax.plot(x, hard, color=ORANGE, lw=2, ls="--", label=f"step({score})")
-    ax.plot(x, smooth, color=BLUE, lw=2.5, label=f"σ({score})")
-    mid = sigmoid_midpoint(w, b)
-    if SIGMOID_X_LIMITS[0] <= mid <= SIGMOID_X_LIMITS[1]:
-        ax.axvline(mid, color=GREY, lw=1, ls=":")
-        ax.plot([mid], [0.5], "o", color=VERMILLION, ms=6, label=f"0.5 at x = {mid:.3g}")
+    (hard,) = ax.plot(x, 0 * x, color=ORANGE, lw=2, ls="--", label="step(wx + b)", animated=True)
+    (smooth,) = ax.plot(x, 0 * x, color=BLUE, lw=2.5, label="σ(wx + b)", animated=True)
+    midline = ax.axvline(0, color=GREY, lw=1, ls=":", animated=True)
+    (midpoint,) = ax.plot([0], [0.5], "o", color=VERMILLION, ms=6, label="σ = 0.5", animated=True)
     ax.set(xlim=SIGMOID_X_LIMITS, ylim=(-0.05, 1.05), xlabel="input x", ylabel="output")
     ax.set_xticks([-6, -4, -2, 0, 2, 4, 6])
     ax.set_yticks([0, 0.5, 1])
     ax.grid(alpha=0.3)
     fig.legend(loc="upper center", ncols=3, fontsize=9, frameon=False)
-    return fig
+    title = ax.set_title("", fontsize=11, animated=True)
+
+    def update(w: float, b: float) -> list:
+        smooth_y, hard_y = sigmoid_curve(x, w, b)
+        smooth.set_ydata(smooth_y)
+        hard.set_ydata(hard_y)
+        mid = sigmoid_midpoint(w, b)
+        shown = bool(SIGMOID_X_LIMITS[0] <= mid <= SIGMOID_X_LIMITS[1])
+        midline.set_xdata([mid, mid])
+        midpoint.set_xdata([mid])
+        midline.set_visible(shown)
+        midpoint.set_visible(shown)
+        where = f", 0.5 at x = {mid:.3g}" if shown else ""
+        title.set_text(f"σ({affine_text([w], ['x'], b)}){where}")
+        return [hard, smooth, midline, midpoint, title]
+
+    return fig, update
+
+
+#: ``draw_sigmoid_weight_bias(w=..., b=...)`` -> Figure.
+draw_sigmoid_weight_bias = Scene(sigmoid_weight_bias_scene)
 
 
 # -- the probability plane ---------------------------------------------------------------------
@@ -178,30 +274,55 @@ def decision_line(
     return inside[[0, -1]]
 
 
-def draw_sigmoid_plane(w1: float, w2: float, b: float) -> Figure:
-    """Draw the probability plane of σ(w1 x1 + w2 x2 + b) with its decision line.
+def sigmoid_plane_scene() -> tuple[Figure, Callable]:
+    """The probability plane of σ(w1 x1 + w2 x2 + b), shaded, with its decision line.
 
     Taught in: chapter "The sigmoid".
     """
     axis = np.linspace(*PLANE_LIMITS, 81)
-    probability = probability_plane(w1, w2, b, axis, axis)
+    levels = np.linspace(0, 1, 11)
     fig = _figure(4.6, 3.9)
     ax = fig.add_axes((0.13, 0.13, 0.62, 0.76))
-    shading = ax.contourf(
-        axis, axis, probability, levels=np.linspace(0, 1, 11), cmap=PROBABILITY_CMAP
-    )
-    segment = decision_line(w1, w2, b)
-    if len(segment):
-        ax.plot(segment[:, 0], segment[:, 1], color="black", lw=2.5, label="σ = 0.5")
-        ax.legend(loc="lower left", fontsize=8)
+    ramp = ax.contourf(axis, axis, probability_plane(0.5, 0, 0, axis, axis), levels=levels)
+    ramp.set_cmap(PROBABILITY_CMAP)
+    colorbar = fig.colorbar(ramp, cax=fig.add_axes((0.8, 0.13, 0.04, 0.76)), ticks=[0, 0.5, 1])
+    colorbar.set_label("probability of class 1")
+    ramp.remove()  # it only gave the colour bar its colours
+    (line,) = ax.plot([], [], color="black", lw=2.5, label="σ = 0.5", zorder=3, animated=True)
+    legend = ax.legend(loc="lower left", fontsize=8)
+    legend.set_animated(True)
     ax.set(xlim=PLANE_LIMITS, ylim=PLANE_LIMITS, xlabel="x₁", ylabel="x₂", aspect="equal")
     ax.set_xticks([-6, -3, 0, 3, 6])
     ax.set_yticks([-6, -3, 0, 3, 6])
-    ax.set_title(f"σ({affine_text([w1, w2], ['x₁', 'x₂'], b)})", fontsize=10)
-    colorbar = fig.colorbar(shading, cax=fig.add_axes((0.8, 0.13, 0.04, 0.76)))
-    colorbar.set_ticks([0, 0.5, 1])
-    colorbar.set_label("probability of class 1")
-    return fig
+    title = ax.set_title("", fontsize=10, animated=True)
+    shading = []
+
+    def update(w1: float, w2: float, b: float) -> list:
+        for old in shading:
+            old.remove()
+        probability = probability_plane(w1, w2, b, axis, axis)
+        shading[:] = [
+            ax.contourf(
+                axis,
+                axis,
+                probability,
+                levels=levels,
+                cmap=PROBABILITY_CMAP,
+                zorder=1,
+                animated=True,
+            )
+        ]
+        segment = decision_line(w1, w2, b)
+        line.set_data(segment[:, 0], segment[:, 1])
+        legend.set_visible(len(segment) > 0)
+        title.set_text(f"σ({affine_text([w1, w2], ['x₁', 'x₂'], b)})")
+        return [*shading, line, legend, title]
+
+    return fig, update
+
+
+#: ``draw_sigmoid_plane(w1=..., w2=..., b=...)`` -> Figure.
+draw_sigmoid_plane = Scene(sigmoid_plane_scene)
 
 
 # -- softmax with a temperature ----------------------------------------------------------------
@@ -229,29 +350,47 @@ def softmax_with_temperature(scores: ArrayLike, temperature: float) -> np.ndarra
     return softmax(np.asarray(scores, dtype=float) / temperature)
 
 
-def draw_softmax_temperature(
-    temperature: float,
-    scores: Sequence[float] = (2.0, 1.0, 0.0),
-    names: Sequence[str] | None = None,
-) -> Figure:
-    """Bars of ``softmax_with_temperature(scores, temperature)``, each labelled with its value.
+def softmax_temperature_scene(
+    scores: Sequence[float] = (2.0, 1.0, 0.0), names: Sequence[str] | None = None
+) -> tuple[Figure, Callable]:
+    """Bars of ``softmax_with_temperature(scores, T)``, each labelled with its value.
 
     Taught in: chapter "Softmax and one-hot encoding".
     """
     names = names or [chr(ord("A") + i) for i in range(len(scores))]
-    probabilities = softmax_with_temperature(scores, temperature)
+    positions = np.arange(len(scores))
     fig = _figure(5.2, 3.4)
     ax = fig.add_axes((0.12, 0.2, 0.84, 0.66))
-    positions = np.arange(len(scores))
-    ax.bar(positions, probabilities, color=SOFTMAX_COLOURS[: len(scores)], edgecolor="black")
-    for x, p in zip(positions, probabilities, strict=True):
-        ax.text(x, p + 0.02, f"{p:.2f}", ha="center", va="bottom", fontsize=11)
+    ax.axhline(1 / len(scores), color=GREY, lw=1, ls=":", zorder=0.5)  # uniform: under the bars
+    bars = ax.bar(
+        positions,
+        np.zeros(len(scores)),
+        color=SOFTMAX_COLOURS[: len(scores)],
+        edgecolor="black",
+        animated=True,
+    )
+    values = [
+        ax.text(x, 0, "", ha="center", va="bottom", fontsize=11, animated=True) for x in positions
+    ]
     ax.set_xticks(positions, [f"{n}\nz = {z:g}" for n, z in zip(names, scores, strict=True)])
-    ax.set(ylim=(0, 1.12), ylabel="probability")
+    ax.set(xlim=(-0.6, len(scores) - 0.4), ylim=(0, 1.12), ylabel="probability")
     ax.set_yticks([0, 0.5, 1])
-    ax.axhline(1 / len(scores), color=GREY, lw=1, ls=":")
-    ax.set_title(f"softmax(z / T) with T = {temperature:g}", fontsize=11)
-    return fig
+    title = ax.set_title("", fontsize=11, animated=True)
+
+    def update(temperature: float) -> list:
+        probabilities = softmax_with_temperature(scores, temperature)
+        for bar, value, x, p in zip(bars, values, positions, probabilities, strict=True):
+            bar.set_height(p)
+            value.set_position((x, p + 0.02))
+            value.set_text(f"{p:.2f}")
+        title.set_text(f"softmax(z / T) with T = {temperature:g}")
+        return [*bars, *values, title]
+
+    return fig, update
+
+
+#: ``draw_softmax_temperature(temperature=...)`` -> Figure, for the scores 2, 1, 0.
+draw_softmax_temperature = Scene(softmax_temperature_scene)
 
 
 # -- the negative log-likelihood ---------------------------------------------------------------
@@ -268,33 +407,38 @@ def negative_log_likelihood(p: ArrayLike) -> np.ndarray:
     return binary_cross_entropy(np.ones_like(p), p, reduction="none")
 
 
-def draw_neg_log_likelihood(p: float) -> Figure:
-    """The curve −log p on (0, 1] with the point ``(p, −log p)`` marked and labelled.
+def neg_log_likelihood_scene() -> tuple[Figure, Callable]:
+    """The curve −log p on (0, 1], with the point ``(p, −log p)`` marked and its value written.
 
     Taught in: chapter "Cross-entropy and maximum likelihood".
     """
     grid = np.linspace(0.005, 1, 400)
     fig = _figure(5.2, 3.4)
     ax = fig.add_axes((0.12, 0.15, 0.84, 0.72))
-    ax.plot(grid, negative_log_likelihood(grid), color=BLUE, lw=2.5, label="−log p")
-    loss = float(negative_log_likelihood(p))
-    ax.plot([p, p], [0, loss], color=GREY, lw=1, ls=":")
-    ax.plot([p], [loss], "o", color=VERMILLION, ms=9)
-    ax.text(
-        0.97,
-        0.92,
-        f"p = {p:g}\nloss = −log {p:g} = {loss:.3f}",
-        transform=ax.transAxes,
-        ha="right",
-        va="top",
-        fontsize=11,
+    ax.plot(grid, negative_log_likelihood(grid), color=BLUE, lw=2.5)
+    (drop,) = ax.plot([], [], color=GREY, lw=1, ls=":", animated=True)
+    (point,) = ax.plot([], [], "o", color=VERMILLION, ms=9, zorder=3, animated=True)
+    label = ax.text(
+        0.97, 0.92, "", transform=ax.transAxes, ha="right", va="top", fontsize=11, animated=True
     )
     ax.set(xlim=(0, 1.02), ylim=(0, 5.3), xlabel="probability p given to the true label")
     ax.set_ylabel("loss −log p")
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
     ax.set_yticks([0, 1, 2, 3, 4, 5])
     ax.grid(alpha=0.3)
-    return fig
+
+    def update(p: float) -> list:
+        loss = float(negative_log_likelihood(p))
+        drop.set_data([p, p], [0, loss])
+        point.set_data([p], [loss])
+        label.set_text(f"p = {p:g}\nloss = −log {p:g} = {loss:.3f}")
+        return [drop, point, label]
+
+    return fig, update
+
+
+#: ``draw_neg_log_likelihood(p=...)`` -> Figure.
+draw_neg_log_likelihood = Scene(neg_log_likelihood_scene)
 
 
 # -- gradient descent on a loss surface --------------------------------------------------------
@@ -334,30 +478,40 @@ def descent_path(lr: float, steps: int, start: ArrayLike = BOWL_START) -> np.nda
     return gradient_descent(bowl_gradient, start, lr=lr, steps=int(steps))
 
 
-def draw_gradient_descent(lr: float, steps: float) -> Figure:
+def gradient_descent_scene() -> tuple[Figure, Callable]:
     """Contours of the bowl with the first ``steps`` steps of gradient descent at rate ``lr``.
 
     Taught in: chapter "Gradient descent".
     """
-    steps = round(steps)
     (x_lo, x_hi), (y_lo, y_hi) = BOWL_LIMITS
     x = np.linspace(x_lo, x_hi, 101)
     y = np.linspace(y_lo, y_hi, 61)
     loss = bowl_loss(np.stack(np.meshgrid(x, y), axis=-1))
-    path = descent_path(lr, steps)
     fig = _figure(6.0, 3.9)
     ax = fig.add_axes((0.1, 0.14, 0.86, 0.74))
     ax.contour(x, y, loss, levels=[0.5, 2, 5, 10, 20, 35], colors=SKY, linewidths=1)
-    ax.plot(path[:, 0], path[:, 1], "-o", color=VERMILLION, ms=4, lw=1.5)
-    ax.plot(*path[0], "s", color="black", ms=7)
-    ax.plot(0, 0, "*", color=GREEN, ms=14)
+    (path_line,) = ax.plot([], [], "-o", color=VERMILLION, ms=4, lw=1.5, animated=True)
+    (start,) = ax.plot(*BOWL_START, "s", color="black", ms=7, zorder=3, animated=True)
+    (minimum,) = ax.plot(0, 0, "*", color=GREEN, ms=14, zorder=3, animated=True)
     ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="θ₁", ylabel="θ₂", aspect="equal")
     ax.set_xticks([-4, -2, 0, 2, 4])
     ax.set_yticks([-2, 0, 2])
-    final = float(bowl_loss(path[-1]))
-    outcome = f"L = {final:.3g}" if np.isfinite(final) and final < 1e6 else "L diverges"
-    ax.set_title(f"η = {lr:g}, after {steps} steps: {outcome}", fontsize=11)
-    return fig
+    title = ax.set_title("", fontsize=11, animated=True)
+
+    def update(lr: float, steps: float) -> list:
+        steps = round(steps)
+        path = descent_path(lr, steps)
+        path_line.set_data(path[:, 0], path[:, 1])
+        final = float(bowl_loss(path[-1]))
+        outcome = f"L = {final:.3g}" if np.isfinite(final) and final < 1e6 else "L diverges"
+        title.set_text(f"η = {lr:g}, after {steps} steps: {outcome}")
+        return [path_line, start, minimum, title]
+
+    return fig, update
+
+
+#: ``draw_gradient_descent(lr=..., steps=...)`` -> Figure.
+draw_gradient_descent = Scene(gradient_descent_scene)
 
 
 # -- an MLP's decision boundary across training ------------------------------------------------
@@ -422,34 +576,65 @@ def training_snapshots(
     }
 
 
-def draw_mlp_boundary(snapshots: dict, X: ArrayLike, y: ArrayLike, epoch: float) -> Figure:
-    """The network's probability and decision boundary at ``epoch``, beside the loss curve.
+def mlp_boundary_scene(snapshots: dict, X: ArrayLike, y: ArrayLike) -> tuple[Figure, Callable]:
+    """The network's probability and decision boundary at an epoch, beside the loss curve.
+
+    ``snapshots`` comes from :func:`training_snapshots`; ``update(epoch)`` shows the nearest
+    recorded epoch.
 
     Taught in: chapter "Backpropagation".
     """
-    k = int(np.argmin(np.abs(snapshots["epochs"] - epoch)))
     X, y = np.asarray(X), np.asarray(y)
+    x1, x2, epochs, losses = (snapshots[k] for k in ("x1", "x2", "epochs", "loss"))
     fig = _figure(7.6, 3.6)
     ax = fig.add_axes((0.09, 0.14, 0.4, 0.74))
-    probability = snapshots["probability"][k]
-    ax.contourf(
-        snapshots["x1"],
-        snapshots["x2"],
-        probability,
-        levels=np.linspace(0, 1, 11),
-        cmap=PROBABILITY_CMAP,
-    )
-    if probability.min() < 0.5 < probability.max():
-        ax.contour(snapshots["x1"], snapshots["x2"], probability, levels=[0.5], colors="black")
-    for label, marker, colour in ((0, "o", BLUE), (1, "^", ORANGE)):
-        points = X[y == label]
-        ax.scatter(points[:, 0], points[:, 1], marker=marker, c=colour, edgecolors="black", s=22)
-    ax.set(xlabel="x₁", ylabel="x₂")
-    ax.set_title(f"epoch {snapshots['epochs'][k]}", fontsize=11)
+    points = [
+        ax.scatter(
+            *X[y == label].T,
+            marker=marker,
+            c=colour,
+            edgecolors="black",
+            s=22,
+            zorder=3,
+            animated=True,
+        )
+        for label, marker, colour in ((0, "o", BLUE), (1, "^", ORANGE))
+    ]
+    ax.set(xlim=(x1[0], x1[-1]), ylim=(x2[0], x2[-1]), xlabel="x₁", ylabel="x₂")
+    title = ax.set_title("", fontsize=11, animated=True)
     curve = fig.add_axes((0.6, 0.14, 0.37, 0.74))
-    curve.plot(snapshots["epochs"], snapshots["loss"], color=GREY, lw=1.5)
-    curve.plot(snapshots["epochs"][k], snapshots["loss"][k], "o", color=VERMILLION, ms=8)
+    curve.plot(epochs, losses, color=GREY, lw=1.5)
+    (marker,) = curve.plot([], [], "o", color=VERMILLION, ms=8, zorder=3, animated=True)
     curve.set(xlabel="epoch", ylabel="training loss", ylim=(0, None))
-    curve.set_title(f"loss {snapshots['loss'][k]:.3f}", fontsize=11)
     curve.grid(alpha=0.3)
-    return fig
+    curve_title = curve.set_title("", fontsize=11, animated=True)
+    shading = []
+
+    def update(epoch: float) -> list:
+        k = int(np.argmin(np.abs(epochs - epoch)))
+        for old in shading:
+            old.remove()
+        probability = snapshots["probability"][k]
+        shading[:] = [
+            ax.contourf(
+                x1,
+                x2,
+                probability,
+                levels=np.linspace(0, 1, 11),
+                cmap=PROBABILITY_CMAP,
+                zorder=1,
+                animated=True,
+            )
+        ]
+        if probability.min() < 0.5 < probability.max():
+            shading.append(
+                ax.contour(
+                    x1, x2, probability, levels=[0.5], colors="black", zorder=2, animated=True
+                )
+            )
+        marker.set_data([epochs[k]], [losses[k]])
+        title.set_text(f"epoch {epochs[k]}")
+        curve_title.set_text(f"loss {losses[k]:.3f}")
+        return [*shading, *points, title, marker, curve_title]
+
+    return fig, update

@@ -31,7 +31,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import io
 import itertools
 import json
 import math
@@ -41,6 +40,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from nncourse import plotting
+from nncourse.plotting import FRAME_DPI, render_png
 
 __all__ = [
     "InteractiveFigure",
@@ -55,7 +57,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_FRAMES = 121
-FRAME_DPI = 80
 FRAME_CACHE_SIZE = 512
 _figure_counter = itertools.count()
 
@@ -167,30 +168,6 @@ def _static_multiples(sliders: list[Slider], max_frames: int) -> list[int]:
     return multiples
 
 
-def render_png(figure) -> bytes:
-    """Render a matplotlib Figure to a compact PNG (a 64-colour palette, white background).
-
-    Frames of the static website are stored this way: a line plot takes a few kilobytes.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
-    image = Image.fromarray(pixels).quantize(
-        colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-    )
-    palette = image.getpalette()
-    for i in range(0, len(palette), 3):  # the quantizer turns white into 254: make it white again
-        if min(palette[i : i + 3]) >= 250:
-            palette[i : i + 3] = [255, 255, 255]
-    image.putpalette(palette)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=9)
-    return buffer.getvalue()
-
-
 def _close(figure) -> None:
     """Forget a figure made with pyplot, so the notebook does not show it a second time."""
     pyplot = sys.modules.get("matplotlib.pyplot")
@@ -277,12 +254,16 @@ class InteractiveFigure:
         if key not in self._cache:
             if len(self._cache) >= FRAME_CACHE_SIZE:  # forget the oldest live frame
                 self._cache.pop(next(iter(self._cache)))
-            figure = self.draw(**rounded)
-            try:
-                figure.set_dpi(FRAME_DPI)
-                self._cache[key] = render_png(figure)
-            finally:
-                _close(figure)
+            fast = getattr(self.draw, "png", None)  # a plotting.Scene repaints only what moves
+            if fast is not None:
+                self._cache[key] = fast(**rounded)
+            else:
+                figure = self.draw(**rounded)
+                try:
+                    figure.set_dpi(FRAME_DPI)
+                    self._cache[key] = render_png(figure)
+                finally:
+                    _close(figure)
         return self._cache[key]
 
     def static_grids(self) -> dict[str, np.ndarray]:
@@ -422,7 +403,8 @@ def interactive_figure(
     draw : callable
         ``draw(**values)`` returns a matplotlib Figure for one value of each parameter. It should
         be pure (same values, same picture) and quick: the static website stores one frame per
-        combination of values.
+        combination of values. A ``nncourse.plotting.Scene`` is such a function that also draws
+        frames several times faster.
     params : dict of str to Slider
         The parameters, in the order their sliders appear.
     alt : str
@@ -445,8 +427,6 @@ def sigmoid_weight_bias(*, w: float = 1.0, b: float = 0.0) -> InteractiveFigure:
 
     Taught in: chapter "The sigmoid".
     """
-    from nncourse import plotting
-
     return interactive_figure(
         plotting.draw_sigmoid_weight_bias,
         {
@@ -469,8 +449,6 @@ def sigmoid_plane(*, w1: float = 4.0, w2: float = 5.0, b: float = -9.0) -> Inter
 
     Taught in: chapter "The sigmoid".
     """
-    from nncourse import plotting
-
     return interactive_figure(
         plotting.draw_sigmoid_plane,
         {
@@ -493,15 +471,10 @@ def softmax_temperature(
 
     Taught in: chapter "Softmax and one-hot encoding".
     """
-    from nncourse import plotting
-
     scores = tuple(float(z) for z in scores)
 
-    def draw(temperature: float):
-        return plotting.draw_softmax_temperature(temperature, scores, names)
-
     return interactive_figure(
-        draw,
+        plotting.Scene(plotting.softmax_temperature_scene, scores, names),
         {"temperature": Slider(0.1, 4, 0.1, temperature, "temperature T")},
         alt=(
             f"Bars of the softmax probabilities of the scores {', '.join(f'{z:g}' for z in scores)} "
@@ -516,8 +489,6 @@ def neg_log_likelihood(*, p: float = 0.8) -> InteractiveFigure:
 
     Taught in: chapter "Cross-entropy and maximum likelihood".
     """
-    from nncourse import plotting
-
     return interactive_figure(
         plotting.draw_neg_log_likelihood,
         {"p": Slider(0.01, 1, 0.01, p, "probability p")},
@@ -534,8 +505,6 @@ def gradient_descent_surface(*, lr: float = 0.1, steps: int = 10) -> Interactive
 
     Taught in: chapter "Gradient descent".
     """
-    from nncourse import plotting
-
     return interactive_figure(
         plotting.draw_gradient_descent,
         {
@@ -561,7 +530,7 @@ def mlp_training_boundary(
 
     Taught in: chapter "Backpropagation".
     """
-    from nncourse import datasets, plotting
+    from nncourse import datasets
 
     for name, value in (("epochs", epochs), ("every", every)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
@@ -571,11 +540,8 @@ def mlp_training_boundary(
     X, y = datasets.moons(n_samples=200, noise=0.15, seed=seed)
     snapshots = plotting.training_snapshots(X, y, range(0, epochs + 1, every), seed=seed, lr=lr)
 
-    def draw(epoch: float):
-        return plotting.draw_mlp_boundary(snapshots, X, y, epoch)
-
     return interactive_figure(
-        draw,
+        plotting.Scene(plotting.mlp_boundary_scene, snapshots, X, y),
         {"epoch": Slider(0, epochs, every, 0, "epoch")},
         alt=(
             "Left: two interleaving half-moons of points, class 0 as blue circles and class 1 as "

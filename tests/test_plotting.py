@@ -1,5 +1,6 @@
 """Tests for nncourse.plotting: the numbers each figure shows, and that drawing stays thin."""
 
+import io
 import math
 
 import numpy as np
@@ -90,21 +91,6 @@ def test_decision_line_missing():
 
 
 # -- drawing ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("draw", "values"),
-    [
-        (plotting.draw_sigmoid_weight_bias, {"w": 2.0, "b": -1.0}),
-        (plotting.draw_sigmoid_weight_bias, {"w": 0.0, "b": 0.0}),
-        (plotting.draw_sigmoid_plane, {"w1": 4.0, "w2": 5.0, "b": -9.0}),
-        (plotting.draw_sigmoid_plane, {"w1": 0.0, "w2": 0.0, "b": 0.0}),
-    ],
-)
-def test_draw_functions_return_white_figures(draw, values):
-    fig = draw(**values)
-    assert isinstance(fig, Figure)
-    assert fig.get_facecolor() == (1.0, 1.0, 1.0, 1.0)
-
-
 # -- softmax with a temperature -----------------------------------------------------------------
 def test_softmax_temperature_one_is_the_seed_example():
     # scores 2, 1, 0: e^2, e^1, e^0 over their sum = 0.665, 0.245, 0.090
@@ -206,16 +192,57 @@ def test_training_snapshots_checks_checkpoints():
         plotting.training_snapshots(np.zeros((4, 2)), np.array([0, 1, 0, 1]), [10, 5])
 
 
-def test_more_draw_functions_return_figures():
+def snapshots_for_tests():
     from nncourse import datasets
 
     X, y = datasets.moons(n_samples=30, noise=0.1, seed=0)
-    snaps = plotting.training_snapshots(X, y, [0, 10], resolution=8)
-    figures = [
-        plotting.draw_softmax_temperature(0.5),
-        plotting.draw_neg_log_likelihood(0.3),
-        plotting.draw_gradient_descent(0.22, 30),  # diverging path stays drawable
-        plotting.draw_mlp_boundary(snaps, X, y, 10),
+    return plotting.training_snapshots(X, y, [0, 10], resolution=8), X, y
+
+
+def all_scenes():
+    snaps, X, y = snapshots_for_tests()
+    return [
+        (plotting.draw_sigmoid_weight_bias, {"w": -2.0, "b": 3.0}),
+        (plotting.draw_sigmoid_plane, {"w1": 4.0, "w2": 5.0, "b": -9.0}),
+        (plotting.draw_sigmoid_plane, {"w1": 0.0, "w2": 0.0, "b": 0.0}),  # no line
+        (plotting.draw_softmax_temperature, {"temperature": 0.5}),
+        (plotting.draw_neg_log_likelihood, {"p": 0.3}),
+        (plotting.draw_gradient_descent, {"lr": 0.25, "steps": 30}),  # diverges off the axes
+        (plotting.Scene(plotting.mlp_boundary_scene, snaps, X, y), {"epoch": 10}),
     ]
-    assert all(isinstance(f, Figure) for f in figures)
-    assert "diverges" in figures[2].axes[0].get_title()
+
+
+def test_scenes_draw_white_figures():
+    for scene, values in all_scenes():
+        fig = scene(**values)
+        assert isinstance(fig, Figure)
+        assert fig.get_facecolor() == (1.0, 1.0, 1.0, 1.0)
+        assert not any(a.get_animated() for ax in fig.axes for a in ax.get_children())
+
+
+def test_gradient_descent_title_says_when_it_diverges():
+    fig = plotting.draw_gradient_descent(lr=0.25, steps=30)
+    assert "diverges" in fig.axes[0].get_title()
+
+
+def pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def test_fast_frames_look_like_whole_drawings():
+    # Scene.png repaints only the moving parts over a saved background: the picture must be the
+    # one a whole drawing gives, up to a faint difference on antialiased edges.
+    for scene, values in all_scenes():
+        for _ in range(2):  # the second frame is painted over the saved background
+            fast = pixels(scene.png(**values))
+        whole = pixels(plotting.render_png(scene(**values)))
+        assert fast.shape == whole.shape
+        assert (np.abs(fast - whole).max(axis=-1) > 60).sum() <= 5, scene.build.__name__
+
+
+def test_fast_frames_follow_the_values():
+    scene = plotting.draw_sigmoid_weight_bias
+    assert scene.png(w=1.0, b=0.0) != scene.png(w=2.0, b=0.0)
+    assert scene.png(w=1.0, b=0.0) == scene.png(w=1.0, b=0.0)

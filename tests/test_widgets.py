@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nncourse import widgets
+from nncourse import plotting, widgets
 from nncourse.widgets import Slider, interactive_figure
 
 
@@ -132,7 +132,7 @@ def test_moving_a_live_slider_redraws_the_image():
 def test_frames_are_small_pngs_with_a_white_background():
     from PIL import Image
 
-    png = widgets.render_png(tiny_draw(0, 0))
+    png = plotting.render_png(tiny_draw(0, 0))
     image = Image.open(io.BytesIO(png)).convert("RGB")
     assert png.startswith(b"\x89PNG") and image.size == (20, 20)
     assert image.getpixel((0, 0)) == (255, 255, 255)
