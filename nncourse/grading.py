@@ -34,6 +34,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -332,6 +333,7 @@ async def run_submission(
     hidden: list[Path],
     call_timeout: float | None = None,
     memory_mb: int | None = None,
+    active: dict | None = None,
 ) -> Run:
     """Run one submission in its own kernel and collect what its functions returned."""
     run = Run()
@@ -357,9 +359,13 @@ async def run_submission(
         shutdown_kernel="immediate",
         record_timing=False,
     )
+    task = None
     try:
         write_payload(planned, scratch)
+        if active is not None:  # so that an interrupted run can kill every kernel at once
+            active[marker] = km
         task = asyncio.ensure_future(client.async_execute(**sandbox.start_options(scratch, marker)))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieved, never logged
         done, _ = await asyncio.wait({task}, timeout=timeout)
         if not done:
             sandbox.kill_kernel(km, marker)
@@ -394,6 +400,11 @@ async def run_submission(
                 run.records[p.id] = {"status": "bad_result", "error": problem}
     finally:
         sandbox.kill_kernel(km, marker)
+        if task is not None and not task.done():  # interrupted: let nbclient see its kernel gone
+            task.cancel()
+            await asyncio.wait({task}, timeout=5)
+        if active is not None:
+            active.pop(marker, None)
         atexit.unregister(
             client._cleanup_kernel
         )  # nbclient's hook would fail at exit once cleaned up
@@ -543,18 +554,69 @@ def grade(
     planned = plan_calls(exercise, secret_value)
     hidden = [out, *{s.path.parent for s in found}]
     limits = (timeout, call_timeout, memory_mb)
-    rows = asyncio.run(_grade_all(exercise, planned, todo, book, limits, jobs, bwrap, hidden, say))
-    book.finish()
-    return rows
+    control: dict = {}
+    try:
+        return _run_in_thread(
+            _grade_all(exercise, planned, todo, book, limits, jobs, bwrap, hidden, say, control),
+            control,
+        )
+    finally:
+        book.finish()
 
 
-async def _grade_all(exercise, planned, todo, book, limits, jobs, bwrap, hidden, say) -> list[dict]:
+def _run_in_thread(coroutine, control: dict) -> list[dict]:
+    """Run the grading loop in a worker thread and turn Ctrl-C in the main thread into a clean stop.
+
+    nbclient installs its own SIGINT handler on the event loop of the main thread (and it would take
+    Ctrl-C for itself); in a worker thread it cannot, so the main thread keeps Ctrl-C.
+    """
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["rows"] = asyncio.run(coroutine)
+        except BaseException as error:  # handed to the main thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=work, name="nncourse-grading", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.2)
+    except KeyboardInterrupt:
+        if "loop" in control:
+            control["loop"].call_soon_threadsafe(control["interrupt"])
+        thread.join()
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["rows"]
+
+
+async def _grade_all(
+    exercise, planned, todo, book, limits, jobs, bwrap, hidden, say, control
+) -> list[dict]:
     semaphore = asyncio.Semaphore(jobs)
     rows = []
+    active: dict = {}  # marker -> kernel manager of every running kernel
+    interrupted = asyncio.Event()
+
+    def interrupt() -> None:  # Ctrl-C: stop every kernel now; rows already written stay
+        interrupted.set()
+        for marker, km in list(active.items()):
+            sandbox.kill_kernel(km, marker)
+
+    control.update(loop=asyncio.get_running_loop(), interrupt=interrupt)
 
     async def one(i: int, submission: Submission) -> None:
         async with semaphore:
-            run = await run_submission(submission, planned, limits[0], bwrap, hidden, *limits[1:])
+            if interrupted.is_set():
+                return
+            run = await run_submission(
+                submission, planned, limits[0], bwrap, hidden, *limits[1:], active=active
+            )
+        if interrupted.is_set():  # its kernel was killed by the interruption: not a fair grade
+            return
         row, results = grade_one(exercise, planned, submission, run)
         book.add(row, results)
         rows.append(row)
@@ -565,10 +627,25 @@ async def _grade_all(exercise, planned, todo, book, limits, jobs, bwrap, hidden,
         )
 
     results = await asyncio.gather(*(one(i, s) for i, s in enumerate(todo)), return_exceptions=True)
+    if interrupted.is_set():
+        await _settle_other_tasks()
+        raise KeyboardInterrupt
     for submission, result in zip(todo, results, strict=True):
         if isinstance(result, BaseException):
             say(f"grader error on {submission.key}: {type(result).__name__}: {result}")
     return rows
+
+
+async def _settle_other_tasks() -> None:
+    """Cancel and wait for nbclient's leftover tasks, so an interrupted run ends without tracebacks."""
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for t in others:
+        t.cancel()
+    if others:
+        await asyncio.wait(others, timeout=5)
+    for t in others:
+        if t.done() and not t.cancelled():
+            t.exception()
 
 
 def main_grade(args: argparse.Namespace) -> int:
@@ -599,6 +676,13 @@ def main_grade(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"nncourse grade: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            f"nncourse grade: interrupted; the rows written so far are in {args.out / 'grades.csv'}. "
+            "Run the same command again to grade the rest.",
+            file=sys.stderr,
+        )
+        return 130
     missing = [k for k in keys if k not in book]
     if missing:
         print(

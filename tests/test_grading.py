@@ -317,3 +317,24 @@ except OSError:
     assert not (tmp_path / "new.txt").exists()
     assert rows[0]["status"] == "ok" and rows[0]["score"] == FULL
     assert os.path.exists(out / "grades.csv")
+
+
+def test_ctrl_c_stops_every_kernel_and_keeps_the_gradebook(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    submission(subs, "loop_top", prepend=[ESCAPING_LOOP])
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "nncourse", "grade", "sigmoid", str(subs), "--out", str(out)]
+    process = subprocess.Popen([*command, "--timeout", "120"], stderr=subprocess.PIPE, text=True)
+    assert "grading 1 submissions" in process.stderr.readline()
+    time.sleep(4)  # the kernel starts and loops
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 130
+    assert "Run the same command again" in process.stderr.read()
+    assert (out / "grades.csv").read_text().count("\n") == 1  # the header only
+    assert grading_processes() == []
