@@ -76,16 +76,6 @@ def tiny_site(tmp_path_factory, chromium_path, build_book) -> Path:
     return source / "_build" / "html" / "index.html"
 
 
-# Console errors that come from the book's theme, not from the figures: sphinx-thebe declares its
-# configuration twice under Sphinx 7, and pydata-sphinx-theme complains about an unset colour
-# mode. They are reported to the project; these tests are about the sliders.
-THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared", "Got invalid theme mode")
-
-
-def figure_errors(errors: list[str]) -> list[str]:
-    return [e for e in errors if not any(known in e for known in THEME_ERRORS)]
-
-
 def shown_frame_is_right(figure) -> None:
     """The image shows the frame the inputs select, and each value is printed beside its input."""
     frames = json.loads(figure.locator("script.nncourse-frames").text_content())
@@ -145,7 +135,7 @@ def test_tiny_book_sliders_respond_offline(tiny_site, offline_page):
     for i in range(figures.count()):
         move_every_slider(page, figures.nth(i))
     assert page.log.external == []
-    assert figure_errors(page.log.errors) == []
+    assert page.log.errors == []
 
 
 def test_sigmoid_chapter_sliders_respond_offline(built_site, offline_page):
@@ -156,7 +146,7 @@ def test_sigmoid_chapter_sliders_respond_offline(built_site, offline_page):
     for i in range(figures.count()):
         move_every_slider(page, figures.nth(i))
     assert page.log.external == []
-    assert figure_errors(page.log.errors) == []
+    assert page.log.errors == []
 
 
 PAGE_BUDGET_MB = 6.0
@@ -176,7 +166,7 @@ def test_every_page_with_figures_is_within_budget_and_responds(built_site, offli
         for i in range(figures.count()):
             move_every_slider(offline_page, figures.nth(i))
     assert offline_page.log.external == []
-    assert figure_errors(offline_page.log.errors) == []
+    assert offline_page.log.errors == []
 
 
 @pytest.fixture
