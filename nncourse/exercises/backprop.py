@@ -70,11 +70,12 @@ SHAPES_HINT = (
 
 
 def _parameters(rng, d, h, k, scale=1.0):
+    """Weights drawn with standard deviation ``scale``, biases with 1."""
     return (
         rng.normal(0.0, scale, size=(d, h)),
-        rng.normal(0.0, scale, size=h),
+        rng.normal(size=h),
         rng.normal(0.0, scale, size=(h, k)),
-        rng.normal(0.0, scale, size=k),
+        rng.normal(size=k),
     )
 
 
@@ -88,6 +89,12 @@ def _targets(rng, n, k):
 
 def _forward_inputs(rng, n, d, h, k, scale=1.0):
     return (_inputs(rng, n, d), *_parameters(rng, d, h, k, scale))
+
+
+def _large_weights(rng, n=4, d=3, h=4, k=1):
+    """Weights of size ~1000 and the inputs x and -x: some hidden scores are below -709."""
+    X, *params = _forward_inputs(rng, n, d, h, k, scale=1000.0)
+    return (np.vstack([X, -X]), *params)
 
 
 def _gradient_inputs(rng, n, d, h, k):
@@ -139,7 +146,7 @@ FORWARD = Question(
         ),
         Check(
             "hidden: large weights stay finite",
-            lambda rng: [_forward_inputs(rng, 5, 3, 4, 1, scale=300.0)],
+            lambda rng: [_large_weights(rng)],
             points=1,
             forbid_warnings=True,
             hint="Use a sigmoid that does not overflow, such as the one imported at the top.",

@@ -86,6 +86,12 @@ def _gradient_inputs(rng, n, d, scale=1.0):
     return rng.normal(0.0, scale, size=d), float(rng.normal()), X, y
 
 
+def _huge_scores(rng, n=6, d=3):
+    """Weights of size ~1000 and the examples x and -x: some scores are below -709, where exp overflows."""
+    w, b, X, y = _gradient_inputs(rng, n, d, scale=1000.0)
+    return w, b, np.vstack([X, -X]), np.concatenate([y, 1 - y])
+
+
 def _step_inputs(rng, n, d):
     return (*_gradient_inputs(rng, n, d), float(rng.uniform(0.05, 1.0)))
 
@@ -162,7 +168,7 @@ LOGISTIC_GRADIENTS = Question(
         ),
         Check(
             "hidden: huge scores without overflow",
-            lambda rng: [_gradient_inputs(rng, 10, 3, scale=400.0)],
+            lambda rng: [_huge_scores(rng)],
             points=1,
             forbid_warnings=True,
             hint="Use a sigmoid that does not overflow, such as nn.sigmoid imported at the top.",

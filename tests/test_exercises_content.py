@@ -1,0 +1,326 @@
+"""Tests of the exercises' content: the cross_entropy, gradient_descent and backprop specs.
+
+tests/test_checks.py already holds, for every exercise, that the reference passes every check and that
+the notebooks run. Here: each exercise is well formed (3–6 questions, most points hidden), its references
+agree with independent oracles (finite differences, closed forms), and the usual mistakes lose the
+points of the checks written for them, and only those, with feedback that names the cause.
+"""
+
+import copy
+import warnings
+
+import numpy as np
+import pytest
+
+import nncourse as nn
+from nncourse.checks import WARN_ON, run_public_checks
+from nncourse.exercises import backprop as bp
+from nncourse.exercises import cross_entropy as ce
+from nncourse.exercises import gradient_descent as gd
+from nncourse.exercises import load_exercise
+from nncourse.exercises.compare import diagnose
+from nncourse.grading import plan_calls
+
+EXERCISES = ["cross_entropy", "gradient_descent", "backprop"]
+
+
+def failed_checks(exercise_id, functions, secret="test-secret"):
+    """Run ``functions`` (name -> callable) on every call the grader would plan, in this process.
+
+    Returns ``{check name: first problem}`` for the checks of those functions that fail.
+    """
+    failed = {}
+    for p in plan_calls(load_exercise(exercise_id), secret):
+        function = functions.get(p.question.function)
+        if function is None or p.check.name in failed:
+            continue
+        try:
+            with warnings.catch_warnings(record=True) as caught, np.errstate(**WARN_ON):
+                warnings.simplefilter("always")
+                value = function(*copy.deepcopy(p.call.args), **copy.deepcopy(p.call.kwargs))
+            items = list(value) if p.structured else [value]
+            received = [np.asarray(item) for item in items]
+            problem = diagnose(p.expected, received, rtol=p.check.rtol, atol=p.check.atol)
+            if problem is None and p.check.forbid_warnings and caught:
+                problem = f"warned: {caught[0].message}"
+        except Exception as error:  # a wrong function may raise anything
+            problem = f"raised {type(error).__name__}: {error}"
+        if problem is not None:
+            failed[p.check.name] = problem
+    return failed
+
+
+def checks_of(exercise_id, function):
+    return {c.name for c in load_exercise(exercise_id).question(function).checks}
+
+
+# -- form ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_exercise_is_well_formed(exercise_id):
+    ex = load_exercise(exercise_id)
+    assert 3 <= len(ex.questions) <= 6
+    hidden_points = public_points = 0.0
+    for q in ex.questions:
+        assert q.public_checks and q.hidden_checks, q.function
+        for c in q.public_checks:
+            assert c.hint, (q.function, c.name)  # every public failure says what to fix
+        assert all(c.name.startswith("hidden: ") for c in q.hidden_checks)
+        assert len({c.name for c in q.checks}) == len(q.checks)
+        hidden_points += sum(c.points for c in q.hidden_checks)
+        public_points += sum(c.points for c in q.public_checks)
+    assert hidden_points > public_points
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+@pytest.mark.parametrize("secret", ["one secret", "another secret"])
+def test_references_score_full_marks(exercise_id, secret):
+    ex = load_exercise(exercise_id)
+    references = {q.function: q.reference for q in ex.questions}
+    assert failed_checks(exercise_id, references, secret) == {}
+
+
+# -- references against independent oracles ------------------------------------------------------
+
+
+def test_likelihood_is_exp_of_minus_summed_cross_entropy():
+    rng = np.random.default_rng(0)
+    y, p = rng.integers(0, 2, size=8), rng.uniform(0.05, 0.95, size=8)
+    expected = np.exp(-nn.binary_cross_entropy(y, p, reduction="sum"))
+    assert ce.likelihood(y, p) == pytest.approx(expected, rel=1e-12)
+    assert ce.likelihood([1, 1, 0], [0.8, 0.7, 0.1]) == pytest.approx(0.504)  # the three doors
+
+
+def test_parabola_descent_follows_the_closed_form():
+    t = np.arange(11)
+    for lr in (0.1, 0.5, 0.75, 1.5):
+        np.testing.assert_allclose(gd.parabola_descent(3.0, lr, 10), 3.0 * (1 - 2 * lr) ** t)
+
+
+def test_logistic_gradients_match_finite_differences():
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(9, 3)), rng.integers(0, 2, size=9).astype(float)
+    w, b = rng.normal(size=3), 0.3
+    dw, db = gd.logistic_gradients(w, b, X, y)
+
+    def error(theta):
+        return nn.binary_cross_entropy(y, nn.sigmoid(X @ theta[:3] + theta[3]))
+
+    numeric = nn.numerical_gradient(error, np.append(w, b))
+    np.testing.assert_allclose(np.append(dw, db), numeric, atol=1e-8)
+
+
+def test_chapter_example_gradient_step_lowers_the_error():
+    w, b = gd.gradient_step(gd.W_ONE, gd.B_ONE, gd.X_ONE, gd.Y_ONE, 0.1)
+    before = nn.binary_cross_entropy(gd.Y_ONE, nn.sigmoid(gd.X_ONE @ gd.W_ONE + gd.B_ONE))
+    after = nn.binary_cross_entropy(gd.Y_ONE, nn.sigmoid(gd.X_ONE @ w + b))
+    assert after < before
+    assert w[0] < gd.W_ONE[0] and w[1] > gd.W_ONE[1]  # the signs the chapter explains
+
+
+def test_backprop_references_match_finite_differences():
+    rng = np.random.default_rng(2)
+    X, Y, *params = bp._gradient_inputs(rng, 6, 3, 4, 2)
+    analytic = bp.gradients(X, Y, *params)
+    for index, gradient in enumerate(analytic):
+
+        def loss(value, index=index):
+            changed = list(params)
+            changed[index] = value
+            return nn.binary_cross_entropy(Y, bp.forward(X, *changed))
+
+        assert gradient.shape == params[index].shape
+        np.testing.assert_allclose(gradient, nn.numerical_gradient(loss, params[index]), atol=1e-8)
+
+
+def test_backprop_deltas_compose_into_the_gradients():
+    X, Y = bp.X_XOR, bp.Y_XOR
+    W1, b1, W2, b2 = bp.W1_SMALL, bp.B1_SMALL, bp.W2_SMALL, bp.B2_SMALL
+    Z1 = X @ W1 + b1
+    delta2 = bp.output_delta(Y, bp.forward(X, W1, b1, W2, b2))
+    delta1 = bp.hidden_delta(delta2, W2, Z1)
+    dW1, db1, dW2, db2 = bp.gradients(X, Y, W1, b1, W2, b2)
+    np.testing.assert_allclose(dW1, X.T @ delta1)
+    np.testing.assert_allclose(db2, delta2.sum(axis=0))
+    np.testing.assert_allclose(dW2, nn.sigmoid(Z1).T @ delta2)
+    np.testing.assert_allclose(db1, delta1.sum(axis=0))
+
+
+# -- the usual mistakes lose their own checks -------------------------------------------------------
+
+
+def unclamped_bce(y, p):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def clipped_bce(y, p):
+    p = np.clip(np.asarray(p, dtype=float), 1e-12, 1 - 1e-12)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def naive_softmax(Z):
+    e = np.exp(np.asarray(Z, dtype=float))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def naive_softmax_cross_entropy(Y, Z):
+    return -np.mean((Y * np.log(naive_softmax(Z))).sum(axis=1))
+
+
+def naive_softmax_cross_entropy_grad(Y, Z):
+    return (naive_softmax(Z) - Y) / len(Z)
+
+
+def naive_sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def logistic_gradients_naive(w, b, X, y):
+    error = naive_sigmoid(X @ w + b) - y
+    return X.T @ error / len(y), error.mean()
+
+
+def ascent_step(w, b, X, y, lr):
+    dw, db = gd.logistic_gradients(w, b, X, y)
+    return w + lr * dw, b + lr * db
+
+
+def step_without_bias(w, b, X, y, lr):
+    dw, _ = gd.logistic_gradients(w, b, X, y)
+    return w - lr * dw, b
+
+
+def forward_naive(X, W1, b1, W2, b2):
+    return naive_sigmoid(naive_sigmoid(X @ W1 + b1) @ W2 + b2)
+
+
+def hidden_delta_without_transpose(delta2, W2, Z1):
+    return (delta2 @ W2) * nn.sigmoid_grad(Z1)
+
+
+def gradients_with_column_biases(X, Y, W1, b1, W2, b2):
+    dW1, db1, dW2, db2 = bp.gradients(X, Y, W1, b1, W2, b2)
+    return dW1, db1[None, :], dW2, db2[None, :]
+
+
+MISTAKES = [
+    # (exercise, function, wrong implementation, checks it must fail, phrase in the first problem)
+    (
+        "cross_entropy",
+        "binary_cross_entropy",
+        unclamped_bce,
+        {
+            "certain and right costs nothing, without nan",
+            "certain and wrong: each log is clamped at -100",
+            "hidden: probabilities exactly 0 and 1 on the right side",
+            "hidden: certain and wrong, clamped at -100",
+        },
+        "nan",
+    ),
+    (
+        "cross_entropy",
+        "binary_cross_entropy",
+        clipped_bce,
+        {
+            "certain and wrong: each log is clamped at -100",
+            "hidden: certain and wrong, clamped at -100",
+        },
+        "values differ",
+    ),
+    (
+        "cross_entropy",
+        "softmax_cross_entropy",
+        naive_softmax_cross_entropy,
+        {"logits of ±1000 stay finite, without warnings", "hidden: huge logits without overflow"},
+        "overflow",
+    ),
+    (
+        "cross_entropy",
+        "softmax_cross_entropy_grad",
+        naive_softmax_cross_entropy_grad,
+        {"logits of ±1000 without warnings", "hidden: huge logits without overflow"},
+        "overflow",
+    ),
+    (
+        "gradient_descent",
+        "logistic_gradients",
+        logistic_gradients_naive,
+        {"hidden: huge scores without overflow"},
+        "overflow",
+    ),
+    (
+        "gradient_descent",
+        "gradient_step",
+        ascent_step,
+        checks_of("gradient_descent", "gradient_step"),
+        "values differ",
+    ),
+    (
+        "gradient_descent",
+        "gradient_step",
+        step_without_bias,
+        {
+            "one step from the chapter's example, η = 0.1",
+            "the bias moves too",
+            "hidden: random steps",
+            "hidden: one example",
+        },
+        "part 2",
+    ),
+    ("backprop", "forward", forward_naive, {"hidden: large weights stay finite"}, "overflow"),
+    (
+        "backprop",
+        "hidden_delta",
+        hidden_delta_without_transpose,
+        checks_of("backprop", "hidden_delta"),
+        "matmul",
+    ),
+    (
+        "backprop",
+        "gradients",
+        gradients_with_column_biases,
+        checks_of("backprop", "gradients"),
+        "keepdims",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "function", "wrong", "must_fail", "phrase"),
+    MISTAKES,
+    ids=[f"{m[1]}-{m[2].__name__}" for m in MISTAKES],
+)
+def test_usual_mistake_loses_its_checks(exercise_id, function, wrong, must_fail, phrase):
+    failed = failed_checks(exercise_id, {function: wrong})
+    assert set(failed) == must_fail
+    assert phrase in next(iter(failed.values()))
+
+
+def test_overflowing_answers_keep_partial_credit():
+    ex = load_exercise("cross_entropy")
+    q = ex.question("softmax_cross_entropy")
+    failed = failed_checks("cross_entropy", {"softmax_cross_entropy": naive_softmax_cross_entropy})
+    lost = sum(c.points for c in q.checks if c.name in failed)
+    assert 0 < lost < q.points
+
+
+def test_missing_transpose_is_caught_when_the_shapes_fit():
+    failed = failed_checks("backprop", {"hidden_delta": hidden_delta_without_transpose})
+    assert "values differ" in failed["a square W2: the shapes fit even without the transpose"]
+    assert "values differ" in failed["hidden: square layers"]
+
+
+def test_ascent_from_zero_weights_is_reported_as_a_sign_error():
+    q = load_exercise("gradient_descent").question("gradient_step")
+    feedback = run_public_checks(q, ascent_step)
+    by_name = {c.name: c for c in feedback.checks}
+    assert "wrong sign" in by_name["from zero weights, η = 0.5"].problem
+    assert "ascent" in by_name["from zero weights, η = 0.5"].hint
+
+
+def test_wrong_sign_of_the_output_delta_is_reported():
+    q = load_exercise("backprop").question("output_delta")
+    feedback = run_public_checks(q, lambda Y, Y_hat: (Y - Y_hat) / Y.size)
+    assert all("wrong sign" in c.problem for c in feedback.checks)
