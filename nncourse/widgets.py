@@ -36,7 +36,7 @@ import json
 import math
 import numbers
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -465,7 +465,10 @@ def sigmoid_plane(*, w1: float = 4.0, w2: float = 5.0, b: float = -9.0) -> Inter
 
 
 def softmax_temperature(
-    *, scores=(2.0, 1.0, 0.0), names=None, temperature: float = 1.0
+    *,
+    scores: Sequence[float] = (2.0, 1.0, 0.0),
+    names: Sequence[str] | None = None,
+    temperature: float = 1.0,
 ) -> InteractiveFigure:
     """Softmax of three scores with a temperature slider (``T`` from 0.1 to 4).
 
