@@ -15,7 +15,6 @@ from sklearn.linear_model import LogisticRegression
 
 import nncourse as nn
 from nncourse import plotting, widgets
-from nncourse.network import MLP
 from nncourse.optim import gradient_descent
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "gradient_descent.ipynb"
@@ -171,10 +170,10 @@ def test_batch_gradient_check_and_the_wrong_sign(chapter):
 
 
 def test_gradient_formula_matches_the_package_network():
-    """Eq. (gd-logistic-gradient-mean) is what MLP([2, 1]).gradients computes."""
+    """Eq. (gd-logistic-gradient-mean) is what nn.MLP([2, 1]).gradients computes."""
     rng = np.random.default_rng(1)
     X, y = rng.normal(size=(30, 2)), rng.integers(0, 2, size=30).astype(float)
-    mlp = MLP([2, 1], seed=3)
+    mlp = nn.MLP([2, 1], seed=3)
     ((dW, db),) = mlp.gradients(X, y[:, None])
     w, b = mlp.layers[0].W[:, 0], mlp.layers[0].b[0]
     residual = y - nn.sigmoid(X @ w + b)
@@ -297,7 +296,7 @@ def test_three_implementations_agree(chapter):
     assert ours == pytest.approx([1.6172, 1.3475, -3.7849], abs=5e-5)
     assert chapter["logistic_error"](ours[:2], ours[2], X, y) == pytest.approx(0.223751, abs=5e-7)
     # The package's network, same start, same full-batch steps: the same path.
-    mlp = MLP([2, 1], seed=0)
+    mlp = nn.MLP([2, 1], seed=0)
     mlp.layers[0].W[:] = np.array([[1.0], [-1.0]])
     mlp.layers[0].b[:] = 0.0
     mlp.fit(X, y[:, None], epochs=3000, lr=1.0)
