@@ -71,6 +71,22 @@ def _huge_logits(rng, n, k):
     return Z
 
 
+def _certain_rows(rng, n=6, k=3):
+    """Predictions with exact zeros and ones: certain and right, zeros on wrong classes, certain and wrong."""
+    Y = _one_hot_rows(rng, n, k)
+    return [
+        (Y, Y.copy()),  # certain and right: loss 0
+        (
+            Y,
+            0.7 * Y + 0.3 * np.roll(Y, 1, axis=1),
+        ),  # 0.7 on the truth, 0.3 on one wrong class, else 0
+        (
+            np.array([[1.0, 0.0]]),
+            np.array([[0.0, 1.0]]),
+        ),  # certain and wrong: log clamped, loss 100
+    ]
+
+
 def _softmax_rows(rng, n, k, scale=2.0):
     return nn.softmax(rng.normal(0.0, scale, size=(n, k)), axis=1)
 
@@ -189,13 +205,7 @@ CATEGORICAL_CROSS_ENTROPY = Question(
         ),
         Check(
             "hidden: probabilities exactly 0 and 1",
-            lambda rng: (
-                [
-                    (Y, np.where(Y == 1, 1.0, 0.0) if i == 0 else Y * 0.5 + 0.5 / Y.shape[1])
-                    for i, Y in enumerate([_one_hot_rows(rng, 6, 3), _one_hot_rows(rng, 6, 3)])
-                ]
-                + [(np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]]))]
-            ),
+            lambda rng: _certain_rows(rng),
             points=2,
             hint="log(0) counts as -100 and 0 · log(0) as 0. " + LOG0_HINT,
         ),
