@@ -399,15 +399,13 @@ async def run_submission(
             elif problem and record is not None:
                 run.records[p.id] = {"status": "bad_result", "error": problem}
     finally:
-        sandbox.kill_kernel(km, marker)
-        if task is not None and not task.done():  # interrupted: let nbclient see its kernel gone
+        if task is not None and not task.done():  # interrupted: stop nbclient, even mid-start
             task.cancel()
             await asyncio.wait({task}, timeout=5)
+        sandbox.kill_kernel(km, marker)
         if active is not None:
             active.pop(marker, None)
-        atexit.unregister(
-            client._cleanup_kernel
-        )  # nbclient's hook would fail at exit once cleaned up
+        atexit.unregister(client._cleanup_kernel)  # nbclient's exit hook fails once cleaned up
         shutil.rmtree(scratch, ignore_errors=True)
     run.seconds = time.perf_counter() - start
     return run
@@ -601,10 +599,14 @@ async def _grade_all(
     active: dict = {}  # marker -> kernel manager of every running kernel
     interrupted = asyncio.Event()
 
+    tasks: list[asyncio.Task] = []
+
     def interrupt() -> None:  # Ctrl-C: stop every kernel now; rows already written stay
         interrupted.set()
         for marker, km in list(active.items()):
             sandbox.kill_kernel(km, marker)
+        for task in tasks:  # also those whose kernel is still starting
+            task.cancel()
 
     control.update(loop=asyncio.get_running_loop(), interrupt=interrupt)
 
@@ -626,7 +628,8 @@ async def _grade_all(
             f"{row['status']}{reason} in {run.seconds:.1f} s"
         )
 
-    results = await asyncio.gather(*(one(i, s) for i, s in enumerate(todo)), return_exceptions=True)
+    tasks += [asyncio.ensure_future(one(i, s)) for i, s in enumerate(todo)]
+    results = await asyncio.gather(*tasks, return_exceptions=True)
     if interrupted.is_set():
         await _settle_other_tasks()
         raise KeyboardInterrupt

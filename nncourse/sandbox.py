@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -183,10 +184,19 @@ def tagged_processes(marker: str) -> list[int]:
     return found
 
 
-def kill_tagged(marker: str) -> None:
-    """SIGKILL every process tagged with ``marker``."""
-    for pid in tagged_processes(marker):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+def kill_tagged(marker: str, wait: float = 3.0) -> None:
+    """SIGKILL every process tagged with ``marker``, until none is left (or ``wait`` seconds passed).
+
+    Killed processes vanish asynchronously (a sandbox's processes end after the sandbox), so look again.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        pids = tagged_processes(marker)
+        if not pids or time.monotonic() > deadline:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.02)
