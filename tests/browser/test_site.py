@@ -119,6 +119,20 @@ class PageVisit:
     axe_missing: bool = False
 
 
+def network_off(page, external: list[str]) -> None:
+    """Abort every request that would leave the machine, and append its URL to ``external``."""
+
+    def on_route(route) -> None:
+        url = route.request.url
+        if urlparse(url).scheme in LOCAL_SCHEMES:
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    page.route("**/*", on_route)
+
+
 def axe_available() -> bool:
     return AXE.exists()
 
@@ -137,15 +151,7 @@ def visit(browser, built_site):
         record = PageVisit(name, path.as_uri())
         page = context.new_page()
 
-        def on_route(route) -> None:
-            url = route.request.url
-            if urlparse(url).scheme in LOCAL_SCHEMES:
-                route.continue_()
-            else:
-                record.external.append(url)
-                route.abort()
-
-        page.route("**/*", on_route)
+        network_off(page, record.external)
         errors = record.errors
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
@@ -315,15 +321,7 @@ def test_search_works_offline(browser, built_site):
     context = browser.new_context()
     page = context.new_page()
     external = []
-
-    def on_route(route) -> None:
-        if urlparse(route.request.url).scheme in LOCAL_SCHEMES:
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", on_route)
+    network_off(page, external)
     page.goto((built_site / "search.html").as_uri() + "?q=softmax")
     results = page.locator("#search-results ul.search li")
     results.first.wait_for(timeout=15_000)
@@ -333,3 +331,54 @@ def test_search_works_offline(browser, built_site):
     context.close()
     assert any("softmax" in (href or "") for href in hrefs), f"search for softmax found {hrefs}"
     assert external == []
+
+
+# --- the checks themselves catch what they look for ------------------------------------------------
+
+
+def test_request_log_catches_external_loads(browser, tmp_path):
+    """A page that loads a script, an image, a stylesheet and a fetch from the web: all recorded."""
+    (tmp_path / "local.css").write_text("p { color: black; }")
+    page_file = tmp_path / "page.html"
+    page_file.write_text(
+        '<html lang="en"><head><title>t</title><link rel="stylesheet" href="local.css">'
+        '<link rel="stylesheet" href="https://cdn.example.org/a.css">'
+        '<script src="https://cdn.example.org/b.js"></script></head>'
+        '<body><img src="https://img.example.org/c.png" alt="c">'
+        '<script>fetch("https://api.example.org/d").catch(() => {});</script></body></html>'
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    external = []
+    network_off(page, external)
+    page.goto(page_file.as_uri())
+    page.wait_for_timeout(300)
+    context.close()
+    hosts = sorted(urlparse(url).hostname for url in external)
+    assert hosts == ["api.example.org", "cdn.example.org", "cdn.example.org", "img.example.org"]
+
+
+def test_heading_checker():
+    assert heading_problems([[1, "A"], [2, "B"], [3, "C"], [2, "D"]]) == []
+    assert heading_problems([[1, "A"], [3, "C"]]) == ["h1 followed by h3 'C'"]
+    assert "2 h1 headings" in heading_problems([[1, "A"], [1, "B"]])[0]
+    assert "first heading is h2" in " ".join(heading_problems([[2, "A"], [1, "B"]]))
+
+
+def test_alt_text_checker():
+    assert alt_problem({"src": "../_images/a.png", "alt": "A blue curve."}) is None
+    assert alt_problem({"src": "../_images/a.png", "alt": None}) == "no alt attribute"
+    assert alt_problem({"src": "../_images/a.png", "alt": " "}) == "empty alt"
+    assert "file name" in alt_problem({"src": "../_images/a.png", "alt": "../_images/a.png"})
+
+
+def test_link_checker(tmp_path):
+    (tmp_path / "a.html").write_text('<h1 id="top">A</h1><span id="eq-1"></span>')
+    base = (tmp_path / "a.html").as_uri()
+    links = [base, base + "#top", base + "#eq-1", "https://example.org/#x"]
+    assert broken_links(links, tmp_path) == []
+    assert broken_links([base + "#nowhere"], tmp_path) == [
+        f"{base}#nowhere (no #nowhere on a.html)"
+    ]
+    missing = (tmp_path / "b.html").as_uri()
+    assert broken_links([missing], tmp_path) == [f"{missing} (no such file)"]
