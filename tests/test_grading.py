@@ -37,13 +37,14 @@ def submission(folder, name, replace=None, prepend=(), drop=()):
     return path
 
 
-def grading_processes():
-    """Processes started by any grading kernel (tagged in their environment)."""
+def grading_processes(grader_pid=None):
+    """Processes started by the grading kernels of one grader process (tagged in their environment)."""
+    tag = f"{MARKER}={grader_pid or os.getpid()}.".encode()
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if f"{MARKER}=".encode() in (entry / "environ").read_bytes():
+                if tag in (entry / "environ").read_bytes():
                     found.append(int(entry.name))
             except OSError:
                 continue
@@ -337,4 +338,4 @@ def test_ctrl_c_stops_every_kernel_and_keeps_the_gradebook(tmp_path):
     assert process.wait(timeout=60) == 130
     assert "Run the same command again" in process.stderr.read()
     assert (out / "grades.csv").read_text().count("\n") == 1  # the header only
-    assert grading_processes() == []
+    assert grading_processes(process.pid) == []
