@@ -1,4 +1,4 @@
-"""Tests of the exercises' content: the cross_entropy, gradient_descent and backprop specs.
+"""Tests of the exercises' content: the softmax, cross_entropy, gradient_descent and backprop specs.
 
 tests/test_checks.py already holds, for every exercise, that the reference passes every check and that
 the notebooks run. Here: each exercise is well formed (3–6 questions, most points hidden), its references
@@ -21,7 +21,7 @@ from nncourse.exercises import load_exercise
 from nncourse.exercises.compare import diagnose
 from nncourse.grading import plan_calls
 
-EXERCISES = ["cross_entropy", "gradient_descent", "backprop"]
+EXERCISES = ["softmax", "cross_entropy", "gradient_descent", "backprop"]
 
 
 def failed_checks(exercise_id, functions, secret="test-secret"):
@@ -205,8 +205,22 @@ def gradients_with_column_biases(X, Y, W1, b1, W2, b2):
     return dW1, db1[None, :], dW2, db2[None, :]
 
 
+def naive_softmax_temperature(z, T):
+    return naive_softmax(np.asarray(z, dtype=float) / T)
+
+
 MISTAKES = [
     # (exercise, function, wrong implementation, checks it must fail, phrase in the first problem)
+    (
+        "softmax",
+        "softmax_temperature",
+        naive_softmax_temperature,
+        {
+            "T = 0.001 approaches the hard maximum, without overflow",
+            "hidden: very low temperatures without overflow",
+        },
+        "overflow",
+    ),
     (
         "cross_entropy",
         "binary_cross_entropy",

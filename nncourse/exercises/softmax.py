@@ -1,8 +1,8 @@
 """Exercise "softmax": a row-wise softmax that does not overflow, its logarithm, classes and one-hot rows.
 
 Follows the chapter "Softmax and one-hot encoding" (book/softmax.ipynb). The learner writes ``softmax``
-(row-wise on a 2-D array of scores, as the contract fixes), ``log_softmax``, ``predict_class`` and
-``one_hot``; the references are nncourse's own functions.
+(row-wise on a 2-D array of scores, as the contract fixes), ``log_softmax``, ``predict_class``,
+``one_hot`` and ``softmax_temperature``; the references are nncourse's own functions.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ def predict_class(z: np.ndarray) -> np.ndarray:
 def one_hot(labels: np.ndarray, num_classes: int) -> np.ndarray:
     """Reference: each label as a row with a single 1, shape (n, num_classes)."""
     return nn.one_hot(labels, num_classes=num_classes)
+
+
+def softmax_temperature(z: np.ndarray, T: float) -> np.ndarray:
+    """Reference: the row-wise softmax of the scores divided by the temperature, softmax(z / T)."""
+    return nn.softmax(np.asarray(z, dtype=float) / T, axis=1)
 
 
 OVERFLOW_HINT = (
@@ -164,9 +169,53 @@ ONE_HOT = Question(
     ],
 )
 
+TEMPERATURE_HINT = "Divide the scores by T (z / T, not z * T), then take your stable softmax of the result, row by row."
+
+SOFTMAX_TEMPERATURE = Question(
+    function="softmax_temperature",
+    reference=softmax_temperature,
+    checks=[
+        Check(
+            "T = 1 is the ordinary softmax",
+            [(np.array([[2.0, 1.0, 0.0]]), 1.0)],
+            hint=TEMPERATURE_HINT,
+        ),
+        Check(
+            "T = 1/2 is more confident",
+            [(np.array([[2.0, 1.0, 0.0], [0.5, 3.0, 1.0]]), 0.5)],
+            hint=TEMPERATURE_HINT,
+        ),
+        Check(
+            "T = 0.001 approaches the hard maximum, without overflow",
+            [(np.array([[2.0, 1.0, 0.0], [0.5, 3.0, 1.0]]), 0.001)],
+            forbid_warnings=True,
+            hint="z / T reaches 3000 here: " + OVERFLOW_HINT,
+        ),
+        Check(
+            "hidden: random scores and temperatures",
+            lambda rng: [(_scores(rng), float(rng.uniform(0.2, 5.0))) for _ in range(3)],
+            points=2,
+            hint=TEMPERATURE_HINT,
+        ),
+        Check(
+            "hidden: very low temperatures without overflow",
+            lambda rng: [(_scores(rng, n=4, k=3), float(rng.uniform(1e-4, 1e-3)))],
+            points=1,
+            forbid_warnings=True,
+            hint=OVERFLOW_HINT,
+        ),
+        Check(
+            "hidden: a very high temperature is nearly uniform",
+            lambda rng: [(_scores(rng, n=3, k=5), 1e6)],
+            points=1,
+            hint=TEMPERATURE_HINT,
+        ),
+    ],
+)
+
 EXERCISE = Exercise(
     id="softmax",
     title="A softmax that does not overflow",
     chapter="softmax",
-    questions=[SOFTMAX, LOG_SOFTMAX, PREDICT_CLASS, ONE_HOT],
+    questions=[SOFTMAX, LOG_SOFTMAX, PREDICT_CLASS, ONE_HOT, SOFTMAX_TEMPERATURE],
 )
