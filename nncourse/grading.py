@@ -48,7 +48,13 @@ from nbclient.exceptions import DeadKernelError
 
 from nncourse import sandbox
 from nncourse.exercises import load_exercise
-from nncourse.exercises.compare import NUMERIC_KINDS, as_parts, diagnose, is_structured
+from nncourse.exercises.compare import (
+    NUMERIC_KINDS,
+    as_parts,
+    diagnose,
+    format_value,
+    is_structured,
+)
 from nncourse.exercises.spec import Call, Check, Exercise, Question, check_rng
 from nncourse.gradebook import Gradebook, columns_for
 
@@ -314,6 +320,16 @@ def reference_uses(nb: nbformat.NotebookNode, functions: list[str]) -> list[str]
     return sorted(found)
 
 
+def _running_cell(nb: nbformat.NotebookNode) -> str:
+    """Where a stopped notebook was: the last cell that started running."""
+    started = [i for i, cell in enumerate(nb.cells) if cell.get("execution_count") is not None]
+    if not started:
+        return " while the kernel started"
+    if started[-1] == len(nb.cells) - 1:
+        return " while the grader called the functions"
+    return f" in code cell {started[-1] + 1}"
+
+
 def _cell_errors(nb: nbformat.NotebookNode) -> list[str]:
     errors = []
     last = len(nb.cells) - 1
@@ -372,7 +388,9 @@ async def run_submission(
             task.cancel()
             await asyncio.wait({task}, timeout=10)
             run.status = "timeout"
-            run.reasons.append(f"stopped after the time limit of {timeout:g} s")
+            run.reasons.append(
+                f"stopped after the time limit of {timeout:g} s{_running_cell(graded)}"
+            )
         elif task.exception() is not None:
             error = task.exception()
             if isinstance(error, DeadKernelError) or "Kernel died" in str(error):
@@ -439,6 +457,8 @@ def score(exercise: Exercise, planned: list[PlannedCall], run: Run) -> tuple[dic
         key = (p.question.function, p.check.name)
         if problems.get(key) is None:
             problems[key] = _call_problem(p, run.records.get(p.id, {}), run.parts.get(p.id))
+            if problems[key] is not None and not p.check.hidden:  # public inputs may be shown
+                problems[key] = f"input: {_format_args(p.call)}\n{problems[key]}"
     points: dict[str, float] = {}
     tests = []
     for q in exercise.questions:
@@ -462,6 +482,13 @@ def score(exercise: Exercise, planned: list[PlannedCall], run: Run) -> tuple[dic
                 }
             )
     return points, tests
+
+
+def _format_args(c: Call) -> str:
+    parts = [format_value(a) for a in c.args] + [
+        f"{k}={format_value(v)}" for k, v in c.kwargs.items()
+    ]
+    return ", ".join(parts)
 
 
 def _functions_with_status(

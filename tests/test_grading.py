@@ -140,6 +140,7 @@ def test_wrong_and_raising_functions_lose_their_points(graded):
     assert rows["wrong"]["status"] == "ok" and rows["wrong"]["points_sigmoid"] < 9
     assert rows["raising"]["points_sigmoid"] == 0
     assert "raised ValueError: no idea" in json.dumps(results(out, "raising"))
+    assert "input: 0.0" in json.dumps(results(out, "raising"))  # public inputs are shown
     assert rows["not_a_number"]["points_sigmoid"] == 0
 
 
@@ -152,6 +153,7 @@ def test_tampering_cannot_raise_the_score(graded):
 def test_loops_time_out_or_lose_only_the_looping_function(graded):
     rows, _, _ = graded
     assert rows["loop_top"]["status"] == "timeout" and rows["loop_top"]["score"] == 0
+    assert "in code cell 1" in rows["loop_top"]["reason"]
     row = rows["loop_inside"]
     assert row["status"] == "ok" and row["points_neuron_predict"] == 0
     assert row["score"] == FULL - 4

@@ -47,7 +47,8 @@ def format_value(value: object) -> str:
     if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
         value = value.item()
     if isinstance(value, float):
-        return f"{value:.8g}"
+        text = f"{value:.8g}"
+        return text if any(c in text for c in ".enia") else text + ".0"  # 0.0 stays a float
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=6, threshold=12, edgeitems=3, max_line_width=10_000)
         text = " ".join(text.split())  # one line: rows follow each other
