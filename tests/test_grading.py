@@ -341,3 +341,65 @@ def test_ctrl_c_stops_every_kernel_and_keeps_the_gradebook(tmp_path):
     assert "Run the same command again" in process.stderr.read()
     assert (out / "grades.csv").read_text().count("\n") == 1  # the header only
     assert grading_processes(process.pid) == []
+
+
+def test_kernel_harness_and_loading_without_a_kernel(tmp_path):
+    """The data path on its own: the harness saves each call's result, the grader loads it defensively."""
+    import time
+
+    import numpy as np
+
+    from nncourse.exercises.spec import Call, Check, Question
+    from nncourse.grading import PlannedCall, load_result, write_payload
+    from nncourse.kernel_harness import run_calls
+
+    def slow(x):
+        time.sleep(5)
+
+    def not_yet(x):
+        raise NotImplementedError
+
+    namespace = {
+        "good": lambda x: x * 2,
+        "pair": lambda x: (x, [1, 2]),
+        "raises": lambda x: 1 / 0,
+        "not_yet": not_yet,
+        "text": lambda x: "two",
+        "huge": lambda x: np.zeros(7_000_000),
+        "slow": slow,
+    }
+    names = [*namespace, "absent"]
+    check = Check("c", [(np.ones(3),)])
+    planned = [
+        PlannedCall(
+            n,
+            Question(n, lambda x: x, [check]),
+            check,
+            Call((np.ones(3),)),
+            [np.ones(3)],
+            n == "pair",
+        )
+        for n in names
+    ]
+    write_payload(planned, tmp_path)
+    run_calls(namespace, str(tmp_path), 0.3)
+    results = tmp_path / "results"
+    status = {n: load_result(results, n)[0]["status"] for n in names}
+    assert status == {
+        "good": "returned",
+        "pair": "returned",
+        "raises": "raised",
+        "not_yet": "not_implemented",
+        "text": "bad_result",
+        "huge": "bad_result",
+        "slow": "too_slow",
+        "absent": "missing",
+    }
+    record, parts, _ = load_result(results, "pair")
+    assert record["tuple"] and [p.tolist() for p in parts] == [[1.0, 1.0, 1.0], [1, 2]]
+    (results / "pickled.json").write_text('{"status": "returned"}')
+    np.savez(results / "pickled.npz", np.array([{"a": 1}], dtype=object))
+    assert load_result(results, "pickled")[1] is None
+    (results / "list.json").write_text("[1, 2]")
+    assert load_result(results, "list")[0] is None
+    assert "stopped before" in load_result(results, "never")[2]
