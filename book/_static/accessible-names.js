@@ -11,9 +11,12 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   // The colour-mode button shows only icons: its name is its aria-label, "Color mode" (the icons'
   // titles, which Font Awesome turns into SVG <title>s, contradicted it).
-  for (const icon of document.querySelectorAll(".theme-switch-button i")) {
+  // Font Awesome may have turned the <i> into an <svg> already, or may do so later: clean both.
+  for (const icon of document.querySelectorAll(".theme-switch-button :is(i, svg)")) {
     icon.setAttribute("aria-hidden", "true");
     icon.removeAttribute("title");
+    icon.removeAttribute("aria-labelledby");
+    for (const title of icon.querySelectorAll("title")) title.remove();
   }
   // The arrows that open a part of the navigation: name them after the page they open.
   for (const summary of document.querySelectorAll("li.has-children > details > summary")) {
