@@ -609,6 +609,8 @@ def _run_in_thread(coroutine, control: dict) -> list[dict]:
         while thread.is_alive():
             thread.join(0.2)
     except KeyboardInterrupt:
+        while "loop" not in control and thread.is_alive():  # the loop is still starting
+            thread.join(0.05)
         if "loop" in control:
             control["loop"].call_soon_threadsafe(control["interrupt"])
         thread.join()
