@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import yaml
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
@@ -60,6 +61,9 @@ def reference_book(folder: Path) -> Path:
     source = folder / "reference_book"
     source.mkdir()
     shutil.copy(REPOSITORY / "_config.yml", source / "_config.yml")
+    config = yaml.safe_load((REPOSITORY / "_config.yml").read_text())
+    for folder in config.get("sphinx", {}).get("config", {}).get("html_static_path", []):
+        shutil.copytree(REPOSITORY / folder, source / folder)  # scripts the configuration adds
     (source / "_toc.yml").write_text("format: jb-book\nroot: index\n")
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
