@@ -74,7 +74,17 @@ def bwrap_prefix(bwrap: str, scratch: Path, hidden: list[Path]) -> list[str]:
     except a folder that holds the Python installation, which must stay visible.
     """
     prefix = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    needed = [Path(sys.prefix).resolve(), Path(__file__).resolve().parent]
+    needed = [
+        Path(sys.prefix).resolve(),
+        Path(sys.base_prefix).resolve(),
+        Path(__file__).resolve().parent,
+    ]
+    # A virtual environment or a checkout under /tmp (a CI clone, say) would vanish under the empty
+    # /tmp: show those folders again, read-only.
+    tmp = Path("/tmp").resolve()
+    for folder in dict.fromkeys(needed):
+        if tmp in folder.parents:
+            prefix += ["--ro-bind", str(folder), str(folder)]
     for folder in hidden:
         folder = folder.resolve()
         if folder.is_dir() and not any(n == folder or folder in n.parents for n in needed):
