@@ -16,7 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nncourse as nn
-from nncourse import activations, losses
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "cross_entropy.ipynb"
 
@@ -305,38 +304,6 @@ def test_softmax_cross_entropy_matches_logsumexp_formula(z, data):
 
 
 # --- the notebook itself -----------------------------------------------------------------------
-
-
-def test_notebook_is_stored_without_outputs(notebook):
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
-
-
-def test_notebook_starts_with_the_install_cell_and_has_one_h1(notebook):
-    first = notebook.cells[0]
-    assert first.cell_type == "code" and "remove-cell" in first.metadata.get("tags", [])
-    assert "%pip install" in first.source
-    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    assert "(chapter-cross-entropy)=\n# Cross-entropy and maximum likelihood" in prose
-    assert len(re.findall(r"^# ", prose, flags=re.MULTILINE)) == 1
-    assert "{doc}`notation`" in prose and "{doc}`exercises/cross_entropy`" in prose
-
-
-def test_literalincludes_name_existing_functions(notebook):
-    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    modules = {"activations.py": activations, "losses.py": losses}
-    found = re.findall(r"```\{literalinclude\} \.\./nncourse/(\w+\.py)\n:pyobject: (\w+)", prose)
-    assert ("losses.py", "softmax_cross_entropy") in found
-    for module, name in found:
-        assert callable(getattr(modules[module], name))
-
-
-def test_figures_have_alt_text(notebook):
-    plotting = [c for c in notebook.cells if c.cell_type == "code" and "plt.show()" in c.source]
-    assert len(plotting) >= 2
-    for cell in plotting:
-        assert len(cell.metadata["mystnb"]["image"]["alt"]) > 40
 
 
 def test_notebook_calls_the_negative_log_widget(notebook):
