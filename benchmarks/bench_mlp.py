@@ -124,7 +124,7 @@ def per_example_loop(data, sizes, batch_size, epochs, seed):
     """
     X_train, X_test, y_train, y_test = data
     net = MLP(sizes, "relu", "softmax", "categorical_cross_entropy", seed=seed, dtype="float32")
-    X, Y = net._check_X(X_train), net._check_Y(y_train, len(X_train))
+    X, Y = net._as_X(X_train), net._as_Y(y_train, len(X_train))
     rng = np.random.default_rng(seed)
     theta, velocity = net._theta, np.zeros_like(net._theta)
     grad_one = np.empty_like(theta)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nncourse._validation import as_float_array, check_real_number
+from nncourse._validation import as_float_array, as_real
 
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
@@ -95,7 +95,7 @@ def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     Taught in: chapter "Backpropagation".
     """
     x = as_float_array(x, "x")
-    alpha = check_real_number(alpha, "alpha")
+    alpha = as_real(alpha, "alpha")
     return np.where(x >= 0, x, alpha * x).astype(x.dtype, copy=False)
 
 
@@ -105,7 +105,7 @@ def leaky_relu_grad(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     Taught in: chapter "Backpropagation".
     """
     x = as_float_array(x, "x")
-    alpha = check_real_number(alpha, "alpha")
+    alpha = as_real(alpha, "alpha")
     return np.where(x > 0, 1.0, alpha).astype(x.dtype, copy=False)
 
 
