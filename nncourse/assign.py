@@ -24,7 +24,6 @@ from pathlib import Path
 
 import nbformat
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUDENT_CODE = "raise NotImplementedError"
 STUDENT_MARKDOWN = "*Your answer here.*"
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)### (?P<kind>BEGIN|END) SOLUTION\s*$")

@@ -47,9 +47,7 @@ def numerical_gradient(
     Taught in: chapter "Backpropagation".
     """
     if not callable(f):
-        raise ArgumentTypeError(
-            expected("f", "a callable returning a scalar", f"a {type(f).__name__}")
-        )
+        raise ArgumentTypeError(expected("f", "a callable returning a scalar", repr(f)))
     eps = as_real(eps, "eps", within="(0, inf)")
     point = np.array(x, dtype=np.float64)
     grad = np.zeros_like(point)

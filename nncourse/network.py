@@ -188,7 +188,7 @@ class Layer:
     def _assign(target: np.ndarray, value: ArrayLike, name: str) -> None:
         value = as_float_array(value, name)
         if value.shape != target.shape:
-            raise ValueError(f"{name}: expected shape {target.shape}, got {value.shape}")
+            raise ValueError(expected(name, f"shape {target.shape}", value.shape))
         target[...] = value
 
     def __repr__(self) -> str:
@@ -330,11 +330,11 @@ class MLP:
     def _as_X(self, X: ArrayLike) -> np.ndarray:
         X = as_float_array(X, "X")
         if X.ndim != 2 or X.shape[1] != self.sizes[0] or len(X) == 0:
-            raise ValueError(f"X: expected shape (n_samples, {self.sizes[0]}), got {X.shape}")
+            raise ValueError(expected("X", f"shape (n_samples, {self.sizes[0]})", X.shape))
         # min and max are NaN when X holds a NaN and infinite when it holds an infinity: two
         # passes over X without the temporary arrays that np.isnan / np.isinf would allocate.
         if not (np.isfinite(X.min()) and np.isfinite(X.max())):
-            raise ValueError("X: expected finite numbers, got NaN or infinity")
+            raise ValueError(expected("X", "finite numbers", "NaN or infinity"))
         return X.astype(self.dtype, copy=False)
 
     def _as_Y(self, Y: ArrayLike, n: int) -> np.ndarray:
@@ -357,19 +357,21 @@ class MLP:
             Y = one_hot(Y, k)
         Y = as_float_array(Y, "Y")
         if Y.shape != (n, k):
-            raise ValueError(
-                f"Y: expected shape ({n}, {k}) to match X and the {k} output units"
-                + (" (or integer labels of shape (n,))" if is_classifier else "")
-                + f", got {Y.shape}"
-            )
+            what = f"shape ({n}, {k}) to match X and the {k} output units"
+            labels = " (or integer labels of shape (n,))" if is_classifier else ""
+            raise ValueError(expected("Y", what + labels, Y.shape))
         if self.loss_name == "mse":
             check_finite(Y, "Y")
         else:
             check_probabilities(Y, "Y")
         if (self.output_activation, self.loss_name) == ("softmax", "categorical_cross_entropy"):
             # The fused output delta (Y_hat - Y) / n assumes each row of Y sums to 1.
-            if not np.allclose(Y.sum(axis=1), 1.0):
-                raise ValueError("Y: expected each row to sum to 1 (one-hot or a distribution)")
+            sums = Y.sum(axis=1)
+            if not np.allclose(sums, 1.0):
+                got = f"sums from {sums.min():.6g} to {sums.max():.6g}"
+                raise ValueError(
+                    expected("Y", "each row to sum to 1 (one-hot or a distribution)", got)
+                )
         return Y.astype(self.dtype, copy=False)
 
     # ----- forward pass -----
