@@ -79,7 +79,7 @@ def rmsprop_step(
     Taught in: chapter "Gradient descent".
     """
     square_avg *= alpha
-    square_avg += (1 - alpha) * grad**2
+    square_avg += (1 - alpha) * grad * grad
     x -= lr * grad / (np.sqrt(square_avg) + eps)
 
 
@@ -113,10 +113,13 @@ def adam_step(
     m *= beta1
     m += (1 - beta1) * grad
     v *= beta2
-    v += (1 - beta2) * grad**2
-    denominator = np.sqrt(v / (1 - beta2**t))
-    denominator += eps
-    x -= lr / (1 - beta1**t) * m / denominator
+    v += (1 - beta2) * grad * grad
+    # The update above, with numerator and denominator multiplied by c = sqrt(1 - beta2^t): the
+    # same number, and two operations on whole arrays fewer (a step costs as little as momentum's).
+    c = (1 - beta2**t) ** 0.5
+    denominator = np.sqrt(v)
+    denominator += eps * c
+    x -= lr * c / (1 - beta1**t) * m / denominator
 
 
 def _check_rates(lr: float, **rates: float) -> tuple[float, ...]:
