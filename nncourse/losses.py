@@ -30,6 +30,21 @@ from nncourse._validation import (
 )
 from nncourse.activations import log_softmax, softmax
 
+__all__ = [
+    "GRAD_EPS",
+    "LOG_FLOOR",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "categorical_cross_entropy",
+    "categorical_cross_entropy_grad",
+    "entropy",
+    "kl_divergence",
+    "mse",
+    "mse_grad",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
+]
+
 LOG_FLOOR = -100.0
 """Logarithms are clamped here, as PyTorch does, so a probability of exactly 0 gives a finite loss."""
 
@@ -56,7 +71,7 @@ def _binary_inputs(y, p) -> tuple[np.ndarray, np.ndarray]:
 def binary_cross_entropy(y: ArrayLike, p: ArrayLike, reduction: str = "mean") -> np.ndarray:
     r"""Binary cross-entropy between targets ``y`` and predicted probabilities ``p``.
 
-    .. math:: \ell_i = -\bigl[y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr]
+    .. math:: \ell_i = -\bigl[y_i \log \hat y_i + (1 - y_i) \log(1 - \hat y_i)\bigr]
 
     reduced over every element. Each log is clamped at -100, so ``p`` of exactly 0 or 1 stays finite.
 
@@ -65,7 +80,7 @@ def binary_cross_entropy(y: ArrayLike, p: ArrayLike, reduction: str = "mean") ->
     y : array-like
         Targets in [0, 1] (usually 0 or 1).
     p : array-like, same shape as ``y``
-        Predicted probabilities of the class 1.
+        The predicted probabilities :math:`\hat y_i` of class 1.
     reduction : {"mean", "sum", "none"}
 
     Taught in: chapter "Cross-entropy and maximum likelihood".
@@ -78,7 +93,7 @@ def binary_cross_entropy(y: ArrayLike, p: ArrayLike, reduction: str = "mean") ->
 def binary_cross_entropy_grad(y: ArrayLike, p: ArrayLike, reduction: str = "mean") -> np.ndarray:
     r"""Derivative of :func:`binary_cross_entropy` with respect to ``p``.
 
-    .. math:: \frac{\partial \ell_i}{\partial p_i} = \frac{p_i - y_i}{p_i (1 - p_i)}
+    .. math:: \frac{\partial \ell_i}{\partial \hat y_i} = \frac{\hat y_i - y_i}{\hat y_i (1 - \hat y_i)}
 
     with the denominator kept at least 1e-12 (as PyTorch does), divided by the number of elements for
     ``"mean"``.
@@ -122,7 +137,7 @@ def _categorical_inputs(Y, P, name: str) -> tuple[np.ndarray, np.ndarray]:
 def categorical_cross_entropy(Y: ArrayLike, P: ArrayLike, reduction: str = "mean") -> np.ndarray:
     r"""Categorical cross-entropy between targets ``Y`` and predicted probabilities ``P``.
 
-    .. math:: \ell_i = -\sum_{k} Y_{ik} \log P_{ik}
+    .. math:: \ell_i = -\sum_{k} Y_{ik} \log \hat Y_{ik}
 
     summed over classes, then reduced over examples. Each log is clamped at -100.
 
@@ -131,7 +146,7 @@ def categorical_cross_entropy(Y: ArrayLike, P: ArrayLike, reduction: str = "mean
     Y : array-like
         One-hot (or soft) targets of shape (n, k), or integer labels of shape (n,).
     P : array-like of shape (n, k)
-        Predicted probabilities, one row per example.
+        The predicted probabilities :math:`\hat Y`, one row per example.
     reduction : {"mean", "sum", "none"}
 
     Taught in: chapter "Cross-entropy and maximum likelihood".
@@ -147,9 +162,9 @@ def categorical_cross_entropy_grad(
 ) -> np.ndarray:
     r"""Derivative of :func:`categorical_cross_entropy` with respect to ``P``.
 
-    .. math:: \frac{\partial \ell_i}{\partial P_{ik}} = -\frac{Y_{ik}}{P_{ik}}
+    .. math:: \frac{\partial \ell_i}{\partial \hat Y_{ik}} = -\frac{Y_{ik}}{\hat Y_{ik}}
 
-    with :math:`P_{ik}` kept at least 1e-12, divided by the number of examples for ``"mean"``.
+    with :math:`\hat Y_{ik}` (``P``) kept at least 1e-12, divided by the number of examples for ``"mean"``.
 
     Taught in: chapter "Backpropagation".
     """

@@ -114,8 +114,8 @@ def adam_step(
     m += (1 - beta1) * grad
     v *= beta2
     v += (1 - beta2) * grad * grad
-    # The update above, with numerator and denominator multiplied by c = sqrt(1 - beta2^t): the
-    # same number, and two operations on whole arrays fewer (a step costs as little as momentum's).
+    # The update above with numerator and denominator multiplied by c = sqrt(1 - beta2^t): the
+    # same number, without dividing all of v by 1 - beta2^t at every step.
     c = (1 - beta2**t) ** 0.5
     denominator = np.sqrt(v)
     denominator += eps * c
