@@ -41,6 +41,7 @@ from numpy.typing import ArrayLike
 from tqdm.auto import tqdm
 
 from nncourse._validation import (
+    ArgumentTypeError,
     as_choice,
     as_float_array,
     as_float_dtype,
@@ -198,8 +199,11 @@ class Layer:
 
 def _as_sizes(sizes: object) -> list[int]:
     """Return the layer widths as a list of ints, at least two of them, each at least 1."""
-    if not isinstance(sizes, list | tuple) or len(sizes) < 2:
-        raise ValueError(expected("sizes", "a list of at least two integers >= 1", repr(sizes)))
+    what = "a list of at least two integers >= 1"
+    if not isinstance(sizes, list | tuple):
+        raise ArgumentTypeError(expected("sizes", what, repr(sizes)))
+    if len(sizes) < 2:
+        raise ValueError(expected("sizes", what, repr(sizes)))
     return [as_int(size, f"sizes[{i}]", minimum=1) for i, size in enumerate(sizes)]
 
 
@@ -207,7 +211,7 @@ def _check_output(sizes: list[int], output_activation: str, loss: str) -> None:
     """Refuse an output layer that cannot work with ``loss``, or a softmax of one unit."""
     if (output_activation, loss) in INVALID_PAIRS:
         got = f"{loss!r} with output_activation={output_activation!r}"
-        what = "'mse' for an identity output (a cross-entropy needs probabilities)"
+        what = "'mse' with an identity output (cross-entropies need 'sigmoid' or 'softmax')"
         raise ValueError(expected("loss", what, got))
     if output_activation == "softmax" and sizes[-1] < 2:
         got = f"{sizes} (softmax of one unit is always 1)"
