@@ -1,4 +1,4 @@
-"""Tests of the exercises' content: the softmax, cross_entropy, gradient_descent and backprop specs.
+"""Tests of the exercises' content: the maths, softmax, cross_entropy, gradient_descent and backprop specs.
 
 tests/test_checks.py already holds, for every exercise, that the reference passes every check and that
 the notebooks run. Here: each exercise is well formed (3–6 questions, most points hidden), its references
@@ -18,10 +18,11 @@ from nncourse.exercises import backprop as bp
 from nncourse.exercises import cross_entropy as ce
 from nncourse.exercises import gradient_descent as gd
 from nncourse.exercises import load_exercise
+from nncourse.exercises import maths as ma
 from nncourse.exercises.compare import diagnose
 from nncourse.grading import plan_calls
 
-EXERCISES = ["softmax", "cross_entropy", "gradient_descent", "backprop"]
+EXERCISES = ["maths", "softmax", "cross_entropy", "gradient_descent", "backprop"]
 
 
 def failed_checks(exercise_id, functions, secret="test-secret"):
@@ -147,6 +148,47 @@ def test_backprop_deltas_compose_into_the_gradients():
     np.testing.assert_allclose(db1, delta1.sum(axis=0))
 
 
+def test_maths_central_difference_of_the_cube_is_exact_up_to_h_squared():
+    x = np.linspace(-2.0, 2.0, 9)
+    for h in (0.5, 0.1):  # (x + h)³ - (x - h)³ = 6x²h + 2h³
+        np.testing.assert_allclose(ma.slope_of_cube(x, h), 3 * x**2 + h**2, atol=1e-12)
+
+
+def test_maths_gradient_matches_finite_differences_and_vanishes_at_the_critical_points():
+    for x, y in [(0.7, -0.4), (-1.3, 2.0), (2.0, -1.0)]:
+        numeric = nn.numerical_gradient(lambda p: ma.f(p[0], p[1]), np.array([x, y]))
+        np.testing.assert_allclose(ma.gradient(x, y), numeric, atol=1e-7)
+    for point in [(0.0, 0.0), (1.5, 2.25)]:
+        np.testing.assert_allclose(ma.gradient(*point), 0.0, atol=1e-12)
+
+
+def test_maths_hessian_test_agrees_with_the_eigenvalues():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        a, b, c = rng.normal(size=3)
+        eigenvalues = np.linalg.eigvalsh([[a, b], [b, c]])
+        expected = (
+            ma.MINIMUM
+            if eigenvalues.min() > 0
+            else ma.MAXIMUM
+            if eigenvalues.max() < 0
+            else ma.SADDLE
+        )
+        assert ma.classify(np.array([[a, b], [b, c]])) == expected
+    assert ma.classify(np.array([[0.0, -3.0], [-3.0, 2.0]])) == ma.SADDLE  # f at (0, 0)
+    assert ma.classify(np.array([[9.0, -3.0], [-3.0, 2.0]])) == ma.MINIMUM  # f at (3/2, 9/4)
+
+
+def test_maths_good_step_balances_rounding_and_curvature():
+    # In float32 the recommended step beats both a much smaller and a much larger one.
+    def error(h):
+        x, step = np.float32(1.0), np.float32(h)
+        return abs(float((ma.cube(x + step) - ma.cube(x - step)) / (np.float32(2) * step)) - 3.0)
+
+    h = float(ma.good_step(1.0, "float32"))
+    assert error(h) < error(h / 100) and error(h) < error(h * 100)
+
+
 # -- the usual mistakes lose their own checks -------------------------------------------------------
 
 
@@ -209,8 +251,129 @@ def naive_softmax_temperature(z, T):
     return naive_softmax(np.asarray(z, dtype=float) / T)
 
 
+def forward_difference_slope(x, h):
+    x = np.asarray(x, dtype=float)
+    return (ma.cube(x + h) - ma.cube(x)) / h
+
+
+def slope_over_h(x, h):
+    return 2 * ma.slope_of_cube(x, h)
+
+
+def step_with_float64_eps(x, dtype):
+    return ma.good_step(x, "float64")
+
+
+def step_without_scale(x, dtype):
+    return np.cbrt(np.finfo(dtype).eps) * np.ones_like(np.asarray(x, dtype=float))
+
+
+def gradient_with_sign_slip(x, y):
+    return np.array(
+        [3 * np.asarray(x) ** 2 + 3 * np.asarray(y), -3 * np.asarray(x) + 2 * np.asarray(y)]
+    )
+
+
+def classify_adding_the_mixed_term(H):
+    D = H[0][0] * H[1][1] + H[0][1] ** 2
+    return (
+        ma.SADDLE
+        if D < 0
+        else ma.UNDECIDED
+        if D == 0
+        else ma.MINIMUM
+        if H[0][0] > 0
+        else ma.MAXIMUM
+    )
+
+
+def classify_by_fxx_first(H):
+    D = H[0][0] * H[1][1] - H[0][1] ** 2
+    if H[0][0] > 0:
+        return ma.MINIMUM
+    if H[0][0] < 0:
+        return ma.MAXIMUM
+    return ma.SADDLE if D < 0 else ma.UNDECIDED
+
+
+def classify_without_undecided(H):
+    D = H[0][0] * H[1][1] - H[0][1] ** 2
+    return ma.SADDLE if D < 0 else ma.MINIMUM if H[0][0] > 0 else ma.MAXIMUM
+
+
+def ascent_on_f(x, y, lr):
+    return np.array([x, y], dtype=float) + lr * ma.gradient(x, y)
+
+
 MISTAKES = [
     # (exercise, function, wrong implementation, checks it must fail, phrase in the first problem)
+    (
+        "maths",
+        "slope_of_cube",
+        forward_difference_slope,
+        checks_of("maths", "slope_of_cube"),
+        "values differ",
+    ),
+    ("maths", "slope_of_cube", slope_over_h, checks_of("maths", "slope_of_cube"), "values differ"),
+    (
+        "maths",
+        "good_step",
+        step_with_float64_eps,
+        {"float32 wants a larger step", "hidden: random points in float32"},
+        "times the expected",
+    ),
+    (
+        "maths",
+        "good_step",
+        step_without_scale,
+        {
+            "float32 wants a larger step",
+            "the step grows with |x| beyond 1",
+            "hidden: random points in float64",
+            "hidden: random points in float32",
+        },
+        "values differ",
+    ),
+    ("maths", "gradient", gradient_with_sign_slip, checks_of("maths", "gradient"), "values differ"),
+    (
+        "maths",
+        "classify",
+        classify_adding_the_mixed_term,
+        {
+            "a saddle with a large mixed derivative",
+            "D = 0 is undecided",
+            "hidden: random saddles, some with f_xx < 0",
+            "hidden: flat directions, D = 0",
+            "hidden: the Hessians of f at its two critical points",
+        },
+        "values differ",
+    ),
+    (
+        "maths",
+        "classify",
+        classify_by_fxx_first,
+        {
+            "a saddle with a large mixed derivative",
+            "D = 0 is undecided",
+            "hidden: random saddles, some with f_xx < 0",
+            "hidden: flat directions, D = 0",
+        },
+        "values differ",
+    ),
+    (
+        "maths",
+        "classify",
+        classify_without_undecided,
+        {"D = 0 is undecided", "hidden: flat directions, D = 0"},
+        "values differ",
+    ),
+    (
+        "maths",
+        "descent_step",
+        ascent_on_f,
+        {"one step from (2, -1) with η = 0.1", "hidden: random starts and learning rates"},
+        "values differ",
+    ),
     (
         "softmax",
         "softmax_temperature",
