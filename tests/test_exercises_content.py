@@ -1,4 +1,5 @@
-"""Tests of the exercises' content: the maths, softmax, cross_entropy, gradient_descent and backprop specs.
+"""Tests of the exercises' content: the maths, softmax, cross_entropy,
+gradient_descent, backprop and training specs.
 
 tests/test_checks.py already holds, for every exercise, that the reference passes every check and that
 the notebooks run. Here: each exercise is well formed (3–6 questions, most points hidden), its references
@@ -19,10 +20,11 @@ from nncourse.exercises import cross_entropy as ce
 from nncourse.exercises import gradient_descent as gd
 from nncourse.exercises import load_exercise
 from nncourse.exercises import maths as ma
+from nncourse.exercises import training as tr
 from nncourse.exercises.compare import diagnose
 from nncourse.grading import plan_calls
 
-EXERCISES = ["maths", "softmax", "cross_entropy", "gradient_descent", "backprop"]
+EXERCISES = ["maths", "softmax", "cross_entropy", "gradient_descent", "backprop", "training"]
 
 
 def failed_checks(exercise_id, functions, secret="test-secret"):
@@ -189,6 +191,39 @@ def test_maths_good_step_balances_rounding_and_curvature():
     assert error(h) < error(h / 100) and error(h) < error(h * 100)
 
 
+def test_training_split_is_a_partition_and_reproducible():
+    train, val = tr.split_indices(23, 0.3, seed=5)
+    assert len(val) == 6 and sorted(np.concatenate([train, val])) == list(range(23))
+    again = tr.split_indices(23, 0.3, seed=5)
+    assert all(np.array_equal(a, b) for a, b in zip((train, val), again, strict=True))
+
+
+def test_training_standardise_matches_scikit_learn_fitted_on_the_training_rows():
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(4)
+    X_train, X_val = rng.normal(3.0, 2.0, size=(20, 3)), rng.normal(size=(7, 3))
+    scaler = StandardScaler().fit(X_train)
+    Z_train, Z_val = tr.standardise(X_train, X_val)
+    np.testing.assert_allclose(Z_train, scaler.transform(X_train))
+    np.testing.assert_allclose(Z_val, scaler.transform(X_val))
+
+
+def test_training_l2_gradient_is_the_derivative_of_the_penalty():
+    rng = np.random.default_rng(6)
+    W = rng.normal(size=(3, 2))
+    numeric = nn.numerical_gradient(lambda w: tr.l2_penalty([w], 0.3), W)
+    np.testing.assert_allclose(tr.l2_gradient(W, 0.3), numeric, atol=1e-8)
+
+
+def test_training_inverted_dropout_keeps_the_mean_and_drops_about_p():
+    a = np.ones((200, 200))
+    out = tr.dropout_from_seed(a, 0.3, seed=1, training=True)
+    assert abs(np.mean(out == 0) - 0.3) < 0.01
+    assert abs(out.mean() - 1.0) < 0.02
+    np.testing.assert_array_equal(tr.dropout_from_seed(a, 0.3, seed=1, training=False), a)
+
+
 # -- the usual mistakes lose their own checks -------------------------------------------------------
 
 
@@ -303,6 +338,45 @@ def classify_without_undecided(H):
 
 def ascent_on_f(x, y, lr):
     return np.array([x, y], dtype=float) + lr * ma.gradient(x, y)
+
+
+def split_without_shuffle(n, val_fraction, seed):
+    n_val = int(n * val_fraction)
+    return np.arange(n_val, n), np.arange(n_val)
+
+
+def standardise_with_every_row(X_train, X_val):
+    both = np.vstack([X_train, X_val])
+    mean, spread = both.mean(axis=0), both.std(axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    return (X_train - mean) / spread, (X_val - mean) / spread
+
+
+def standardise_without_zero_guard(X_train, X_val):
+    mean, spread = X_train.mean(axis=0), X_train.std(axis=0)
+    with np.errstate(all="ignore"):
+        return (X_train - mean) / spread, (X_val - mean) / spread
+
+
+def l2_gradient_without_the_half(W, lam):
+    return 2 * lam * np.asarray(W, dtype=float)
+
+
+def l2_penalty_of_the_first_layer(weights, lam):
+    return 0.5 * lam * float(np.sum(np.asarray(weights[0]) ** 2))
+
+
+def dropout_without_scaling(a, p, seed, training):
+    a = np.asarray(a, dtype=float)
+    return a * (np.random.default_rng(seed).random(a.shape) >= p) if training else a
+
+
+def best_checkpoint_last_on_ties(val_losses, weights):
+    best = 0
+    for t, loss in enumerate(val_losses):
+        if loss <= val_losses[best]:
+            best = t
+    return best, np.asarray(weights)[best]
 
 
 MISTAKES = [
@@ -445,6 +519,61 @@ MISTAKES = [
             "hidden: one example",
         },
         "part 2",
+    ),
+    (
+        "training",
+        "split_indices",
+        split_without_shuffle,
+        checks_of("training", "split_indices"),
+        "values differ",
+    ),
+    (
+        "training",
+        "standardise",
+        standardise_with_every_row,
+        checks_of("training", "standardise"),
+        "values differ",
+    ),
+    (
+        "training",
+        "standardise",
+        standardise_without_zero_guard,
+        {
+            "a column that is constant in training becomes 0, not nan",
+            "hidden: a column that is constant in training",
+        },
+        "nan",
+    ),
+    (
+        "training",
+        "l2_gradient",
+        l2_gradient_without_the_half,
+        checks_of("training", "l2_gradient"),
+        "2 times",
+    ),
+    (
+        "training",
+        "l2_penalty",
+        l2_penalty_of_the_first_layer,
+        checks_of("training", "l2_penalty"),
+        "values differ",
+    ),
+    (
+        "training",
+        "dropout_from_seed",
+        dropout_without_scaling,
+        {
+            "training with p = 0.5: kept entries double",
+            "hidden: random activations and drop probabilities, training",
+        },
+        "times the expected",
+    ),
+    (
+        "training",
+        "best_checkpoint",
+        best_checkpoint_last_on_ties,
+        {"a tie keeps the earlier epoch", "hidden: a plateau at the bottom, the first epoch of it"},
+        "values differ",
     ),
     ("backprop", "forward", forward_naive, {"hidden: large weights stay finite"}, "overflow"),
     (
