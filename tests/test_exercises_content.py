@@ -159,10 +159,10 @@ def test_backprop_deltas_compose_into_the_gradients():
     np.testing.assert_allclose(db1, delta1.sum(axis=0))
 
 
-def test_maths_central_difference_of_the_cube_is_exact_up_to_h_squared():
+def test_maths_central_difference_of_the_cube_is_off_by_eps_squared():
     x = np.linspace(-2.0, 2.0, 9)
-    for h in (0.5, 0.1):  # (x + h)³ - (x - h)³ = 6x²h + 2h³
-        np.testing.assert_allclose(ma.slope_of_cube(x, h), 3 * x**2 + h**2, atol=1e-12)
+    for eps in (0.5, 0.1):  # (x + ε)³ - (x - ε)³ = 6x²ε + 2ε³
+        np.testing.assert_allclose(ma.slope_of_cube(x, eps), 3 * x**2 + eps**2, atol=1e-12)
 
 
 def test_maths_gradient_matches_finite_differences_and_vanishes_at_the_critical_points():
@@ -192,12 +192,12 @@ def test_maths_hessian_test_agrees_with_the_eigenvalues():
 
 def test_maths_good_step_balances_rounding_and_curvature():
     # In float32 the recommended step beats both a much smaller and a much larger one.
-    def error(h):
-        x, step = np.float32(1.0), np.float32(h)
+    def error(eps):
+        x, step = np.float32(1.0), np.float32(eps)
         return abs(float((ma.cube(x + step) - ma.cube(x - step)) / (np.float32(2) * step)) - 3.0)
 
-    h = float(ma.good_step(1.0, "float32"))
-    assert error(h) < error(h / 100) and error(h) < error(h * 100)
+    eps = float(ma.good_step(1.0, "float32"))
+    assert error(eps) < error(eps / 100) and error(eps) < error(eps * 100)
 
 
 def test_training_split_is_a_partition_and_reproducible():
@@ -320,13 +320,13 @@ def naive_softmax_temperature(z, T):
     return naive_softmax(np.asarray(z, dtype=float) / T)
 
 
-def forward_difference_slope(x, h):
+def forward_difference_slope(x, eps):
     x = np.asarray(x, dtype=float)
-    return (ma.cube(x + h) - ma.cube(x)) / h
+    return (ma.cube(x + eps) - ma.cube(x)) / eps
 
 
-def slope_over_h(x, h):
-    return 2 * ma.slope_of_cube(x, h)
+def slope_over_eps(x, eps):
+    return 2 * ma.slope_of_cube(x, eps)
 
 
 def step_with_float64_eps(x, dtype):
@@ -469,7 +469,13 @@ MISTAKES = [
         checks_of("maths", "slope_of_cube"),
         "values differ",
     ),
-    ("maths", "slope_of_cube", slope_over_h, checks_of("maths", "slope_of_cube"), "values differ"),
+    (
+        "maths",
+        "slope_of_cube",
+        slope_over_eps,
+        checks_of("maths", "slope_of_cube"),
+        "values differ",
+    ),
     (
         "maths",
         "good_step",

@@ -22,17 +22,18 @@ def cube(x: np.ndarray) -> np.ndarray:
     return x**3
 
 
-def slope_of_cube(x: np.ndarray, h: float) -> np.ndarray:
-    r"""Reference: the central difference :math:`(f(x + h) - f(x - h)) / 2h` of f(x) = x³, element-wise."""
+def slope_of_cube(x: np.ndarray, eps: float) -> np.ndarray:
+    r"""Reference: the central difference :math:`(f(x + \varepsilon) - f(x - \varepsilon)) / 2\varepsilon` of x³, element-wise."""
     x = np.asarray(x, dtype=float)
-    return (cube(x + h) - cube(x - h)) / (2 * h)
+    return (cube(x + eps) - cube(x - eps)) / (2 * eps)
 
 
 def good_step(x: np.ndarray, dtype: str) -> np.ndarray:
-    r"""Reference: the step :math:`h = \varepsilon^{1/3} \max(1, |x|)` for the machine epsilon of ``dtype``.
+    r"""Reference: the step :math:`\varepsilon = \varepsilon_{\mathrm{mach}}^{1/3} \max(1, |x|)` for ``dtype``.
 
-    A central difference loses about :math:`\varepsilon / h` to rounding and :math:`h^2` to the
-    neglected curvature; the two balance near :math:`h = \varepsilon^{1/3}`, scaled by the size of x.
+    A central difference loses about :math:`\varepsilon_{\mathrm{mach}} / \varepsilon` to rounding and
+    :math:`\varepsilon^2` to the neglected curvature; they balance near :math:`\varepsilon_{\mathrm{mach}}^{1/3}`,
+    scaled by the size of x (the machine epsilon is ``np.finfo(dtype).eps``).
     """
     eps = np.finfo(np.dtype(dtype)).eps
     return np.cbrt(eps) * np.maximum(1.0, np.abs(np.asarray(x, dtype=float)))
@@ -70,13 +71,13 @@ def descent_step(x: float, y: float, lr: float) -> np.ndarray:
 
 
 CENTRAL_HINT = (
-    "Step to both sides of x: (f(x + h) - f(x - h)) / (2 h). The one-sided (f(x + h) - f(x)) / h is "
-    "off by about h · f''(x) / 2; dividing by h instead of 2 h doubles the answer."
+    "Step to both sides of x: (f(x + eps) - f(x - eps)) / (2 eps). The one-sided (f(x + eps) - f(x)) / eps "
+    "is off by about eps · f''(x) / 2; dividing by eps instead of 2 eps doubles the answer."
 )
 EPS_HINT = (
-    "Take ε from the type you compute in, np.finfo(dtype).eps: it is about 2.2e-16 for float64 but "
-    "1.2e-7 for float32. The step is ε ** (1/3) times max(1, |x|), the cube root because a central "
-    "difference's error from the curvature shrinks like h²."
+    "Take the machine epsilon of the type you compute in, np.finfo(dtype).eps: about 2.2e-16 for "
+    "float64 but 1.2e-7 for float32. The step is its cube root times max(1, |x|), the cube root "
+    "because a central difference's error from the curvature shrinks like the step squared."
 )
 D_HINT = "D = f_xx f_yy - f_xy²: the mixed derivative is subtracted, squared."
 
@@ -103,12 +104,12 @@ SLOPE_OF_CUBE = Question(
     reference=slope_of_cube,
     checks=[
         Check(
-            "the slope of x³ at 2 with h = 0.1",
+            "the slope of x³ at 2 with ε = 0.1",
             [(2.0, 0.1)],
             hint=CENTRAL_HINT,
         ),
         Check(
-            "several points at once, h = 0.5",
+            "several points at once, ε = 0.5",
             [(np.array([-1.0, 0.0, 1.0, 3.0]), 0.5)],
             hint=CENTRAL_HINT + " Use NumPy operations so an array of x works element by element.",
         ),
