@@ -1,5 +1,5 @@
 """Tests of the exercises' content: the maths, softmax, cross_entropy,
-gradient_descent, softmax_regression, backprop and training specs.
+gradient_descent, softmax_regression, backprop, autodiff and training specs.
 
 tests/test_checks.py already holds, for every exercise, that the reference passes every check and that
 the notebooks run. Here: each exercise is well formed (3–6 questions, most points hidden), its references
@@ -7,14 +7,20 @@ agree with independent oracles (finite differences, closed forms), and the usual
 points of the checks written for them, and only those, with feedback that names the cause.
 """
 
+import contextlib
 import copy
+import itertools
+import math
 import warnings
+from typing import ClassVar
+from unittest import mock
 
 import numpy as np
 import pytest
 
 import nncourse as nn
 from nncourse.checks import WARN_ON, run_public_checks
+from nncourse.exercises import autodiff as ad
 from nncourse.exercises import backprop as bp
 from nncourse.exercises import cross_entropy as ce
 from nncourse.exercises import gradient_descent as gd
@@ -32,6 +38,7 @@ EXERCISES = [
     "gradient_descent",
     "softmax_regression",
     "backprop",
+    "autodiff",
     "training",
 ]
 
@@ -258,6 +265,34 @@ def test_softmax_regression_reaches_the_promised_digits_accuracy():
     assert sr.accuracy(X_test, y_test, W, b) >= sr.PROMISED_ACCURACY + 0.04
 
 
+def test_autodiff_references_match_finite_differences():
+    for expression, build in ad.ARITHMETIC.items():
+        for x, y in [(3.0, -2.0), (0.7, 1.9)]:
+            _, dx, dy = ad.grad_of(expression, x, y)
+            numeric = nn.numerical_gradient(
+                lambda p, build=build: build(p[0], p[1]), np.array([x, y])
+            )
+            np.testing.assert_allclose([dx, dy], numeric, atol=1e-6, err_msg=expression)
+    for expression in ad.FUNCTIONS:
+        dx = ad.grad_of_function(expression, 0.8)[1]
+        numeric = nn.numerical_gradient(
+            lambda p, e=expression: ad.grad_of_function(e, float(p[0]))[0], np.array([0.8])
+        )
+        assert dx == pytest.approx(numeric[0], abs=1e-6), expression
+    assert ad.deep_chain(2.0, 5000)[1] == pytest.approx(0.999**5000, rel=1e-9)
+
+
+def test_autodiff_reference_network_matches_finite_differences():
+    X, y, weights, sizes = ad._network_problem(np.random.default_rng(2), [2, 3, 1])
+    gradient = ad.mlp_gradients(X, y, weights, sizes)
+
+    def error(w):
+        return ad.mlp_gradients(X, y, w, sizes)[0]
+
+    np.testing.assert_allclose(gradient[1:], nn.numerical_gradient(error, weights), atol=1e-7)
+    assert len(weights) == ad.n_parameters(sizes) == 13
+
+
 # -- the usual mistakes lose their own checks -------------------------------------------------------
 
 
@@ -458,6 +493,147 @@ def train_with_one_shuffle(X, y, k, lr, batch_size, epochs, seed):
     for _ in range(epochs):
         W, b = sr.sgd_epoch(X, y, W, b, lr, batch_size, seed)
     return W, b
+
+
+class SmallEngine:
+    """A learner's scalar autodiff engine, with switches for the usual mistakes."""
+
+    accumulate = True  # += in every _backward (False: the "=" bug)
+    recursive = False  # build the topological order by recursion
+    shared_visited = False  # a visited set that outlives one call of backward()
+    naive_tanh = False  # tanh as (e^2a - 1) / (e^2a + 1)
+    numbers_on_the_right_only = False  # no __radd__, __rmul__, __rsub__
+    _visited: ClassVar[set] = set()
+
+    def __init__(self, data, prev=()):
+        self.data, self.grad, self._prev, self._backward = float(data), 0.0, prev, lambda: None
+
+    def _pass_back(self, child, amount):
+        child.grad = child.grad + amount if self.accumulate else amount
+
+    def _unary(self, data, derivative):
+        out = type(self)(data, (self,))
+        out._backward = lambda: out._pass_back(self, derivative(out) * out.grad)
+        return out
+
+    def __add__(self, other):
+        other = other if isinstance(other, SmallEngine) else type(self)(other)
+        out = type(self)(self.data + other.data, (self, other))
+
+        def backward():
+            out._pass_back(self, out.grad)
+            out._pass_back(other, out.grad)
+
+        out._backward = backward
+        return out
+
+    def __mul__(self, other):
+        other = other if isinstance(other, SmallEngine) else type(self)(other)
+        out = type(self)(self.data * other.data, (self, other))
+
+        def backward():
+            out._pass_back(self, other.data * out.grad)
+            out._pass_back(other, self.data * out.grad)
+
+        out._backward = backward
+        return out
+
+    def __pow__(self, k):
+        return self._unary(self.data**k, lambda out: k * self.data ** (k - 1))
+
+    def tanh(self):
+        if self.naive_tanh:
+            e = math.exp(2 * self.data)
+            return self._unary((e - 1) / (e + 1), lambda out: 1 - out.data**2)
+        return self._unary(math.tanh(self.data), lambda out: 1 - out.data**2)
+
+    def exp(self):
+        return self._unary(math.exp(self.data), lambda out: out.data)
+
+    def log(self):
+        return self._unary(math.log(self.data), lambda out: 1 / self.data)
+
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __radd__(self, other):
+        if self.numbers_on_the_right_only:
+            return NotImplemented
+        return self + other
+
+    def __rmul__(self, other):
+        if self.numbers_on_the_right_only:
+            return NotImplemented
+        return self * other
+
+    def __rsub__(self, other):
+        if self.numbers_on_the_right_only:
+            return NotImplemented
+        return (-self) + other
+
+    def _order(self):
+        order, visited = [], SmallEngine._visited if self.shared_visited else set()
+        if self.recursive:
+
+            def visit(node):
+                if node not in visited:
+                    visited.add(node)
+                    for child in node._prev:
+                        visit(child)
+                    order.append(node)
+
+            visit(self)
+            return order
+        stack = [(self, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+            elif node not in visited:
+                visited.add(node)
+                stack += [(node, True)] + [(child, False) for child in node._prev]
+        return order
+
+    def backward(self):
+        self.grad = 1.0
+        for node in reversed(self._order()):
+            node._backward()
+
+
+def engine(**mistakes):
+    """A SmallEngine subclass with the given switches."""
+    return type("LearnerValue", (SmallEngine,), dict(mistakes, _visited=set()))
+
+
+def with_engine(function, value_class, **patches):
+    """``function`` of the autodiff spec, run on ``value_class`` instead of nncourse's Value."""
+
+    def run(*args):
+        with mock.patch.object(ad, "Value", value_class):
+            with mock.patch.multiple(ad, **patches) if patches else contextlib.nullcontext():
+                return function(*args)
+
+    run.__name__ = f"{function.__name__}_on_{value_class.__name__}"
+    return run
+
+
+class MLPWithTanhOutput(ad.MLP):
+    """The network with tanh in the output layer too."""
+
+    def __init__(self, sizes):
+        self.layers = [ad.Layer(a, b, nonlinear=True) for a, b in itertools.pairwise(sizes)]
+
+
+def train_without_zeroing(X, y, weights, sizes, lr, steps):
+    model = ad._network(weights, sizes)
+    for _ in range(steps):
+        ad._mean_squared_error(model, np.asarray(X), np.asarray(y)).backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+    return np.array([p.data for p in model.parameters()])
 
 
 MISTAKES = [
@@ -719,6 +895,55 @@ MISTAKES = [
         "train",
         train_with_one_shuffle,
         checks_of("softmax_regression", "train"),
+        "values differ",
+    ),
+    (
+        "autodiff",
+        "grad_of",
+        with_engine(ad.grad_of, engine(accumulate=False)),
+        {"a node used twice", "hidden: nodes used twice at random points"},
+        "values differ",
+    ),
+    (
+        "autodiff",
+        "grad_of",
+        with_engine(ad.grad_of, engine(numbers_on_the_right_only=True)),
+        {"numbers on either side", "hidden: numbers, negation and powers at random points"},
+        "raised TypeError",
+    ),
+    (
+        "autodiff",
+        "grad_of_function",
+        with_engine(ad.grad_of_function, engine(naive_tanh=True)),
+        {"hidden: tanh of large inputs"},
+        "raised OverflowError",
+    ),
+    (
+        "autodiff",
+        "backward_twice",
+        with_engine(ad.backward_twice, engine(shared_visited=True)),
+        checks_of("autodiff", "backward_twice"),
+        "values differ",
+    ),
+    (
+        "autodiff",
+        "deep_chain",
+        with_engine(ad.deep_chain, engine(recursive=True)),
+        {"a chain of 3000 steps", "hidden: chains thousands of steps deep"},
+        "raised RecursionError",
+    ),
+    (
+        "autodiff",
+        "mlp_gradients",
+        with_engine(ad.mlp_gradients, ad.Value, MLP=MLPWithTanhOutput),
+        checks_of("autodiff", "mlp_gradients"),
+        "values differ",
+    ),
+    (
+        "autodiff",
+        "train_mlp",
+        train_without_zeroing,
+        checks_of("autodiff", "train_mlp"),
         "values differ",
     ),
     ("backprop", "forward", forward_naive, {"hidden: large weights stay finite"}, "overflow"),
