@@ -4,6 +4,8 @@ Each test repeats the chapter's computation with the same settings and seeds, so
 package cannot drift apart; nbval separately checks that the notebook itself runs.
 """
 
+import contextlib
+import io
 import math
 import re
 import sys
@@ -487,3 +489,50 @@ def test_no_inline_math_is_cut_by_a_list_marker(cells):
 def test_the_hygiene_check_finds_the_old_bug():
     old = "appears in one pre-activation, $z^m_l = \\sum_{j'} a_{j'} W_{j'l}\n+ b^m_l$, and there"
     assert inline_math_broken_by_a_line_start(old) == ["+ b^m_l$, and there"]
+
+
+# ----- the backprop exercise's own finite-difference cell (exercises/backprop.ipynb) -----
+
+EXERCISE = Path(__file__).resolve().parents[1] / "exercises" / "backprop.ipynb"
+
+
+def _run_exercise(replace=None):
+    """The exercise with its solutions, one line of its code swapped for a mistake; the printed lines."""
+    namespace, out = {}, io.StringIO()
+    for cell in nbformat.read(EXERCISE, as_version=4).cells:
+        if cell.cell_type != "code" or "%pip" in cell.source or "check(" in cell.source:
+            continue
+        if "check.summary" in cell.source:
+            continue
+        source = cell.source
+        if replace is not None and replace[0] in source:
+            source = source.replace(*replace)
+        with contextlib.redirect_stdout(out):
+            exec(compile(source, f"{EXERCISE.name} cell {cell.id}", "exec"), namespace)
+    return dict(line.split(": ", 1) for line in out.getvalue().splitlines())
+
+
+def _difference(line):
+    return float(line.rsplit(" ", 1)[1])
+
+
+def test_exercise_gradient_cell_passes_the_solution():
+    lines = _run_exercise()
+    assert set(lines) == {"dW1", "db1", "dW2", "db2"}
+    assert all(_difference(line) < 1e-8 for line in lines.values())
+
+
+def test_exercise_missing_transpose_runs_and_shows_in_the_hidden_gradients():
+    """The text: with d1 = k the missing .T runs silently, and dW1, db1 differ as much as they are big."""
+    lines = _run_exercise(("(delta2 @ W2.T)", "(delta2 @ W2)"))
+    assert _difference(lines["dW1"]) > 1e-3 and _difference(lines["db1"]) > 1e-3
+    assert _difference(lines["dW2"]) < 1e-8 and _difference(lines["db2"]) < 1e-8
+
+
+def test_exercise_gradient_cell_compares_shapes_first():
+    """Bias gradients of shape (1, k) must not pass, though broadcasting makes the differences tiny."""
+    keep = "delta1.sum(axis=0, keepdims=True), A1.T @ delta2, delta2.sum(axis=0, keepdims=True)"
+    lines = _run_exercise(("delta1.sum(axis=0), A1.T @ delta2, delta2.sum(axis=0)", keep))
+    assert lines["db1"] == "shape (1, 3), but its parameter has shape (3,)"
+    assert lines["db2"] == "shape (1, 3), but its parameter has shape (3,)"
+    assert _difference(lines["dW1"]) < 1e-8
