@@ -536,3 +536,22 @@ def test_exercise_gradient_cell_compares_shapes_first():
     assert lines["db1"] == "shape (1, 3), but its parameter has shape (3,)"
     assert lines["db2"] == "shape (1, 3), but its parameter has shape (3,)"
     assert _difference(lines["dW1"]) < 1e-8
+
+
+# ----- notation (book/notation.md and /work/notes decisions): symbols the chapter must not use -----
+
+FORBIDDEN = {
+    r"\\hat\{y\}_?\w* - t\b|\bt_l\b|T_g": "targets are y and Y, t is a step counter",
+    r"\\mathbf": "no bold vectors",
+    r"a\^\{?\(L\)": "the output is a^M; L is the loss",
+    r"\\mu\b": "momentum is beta",
+    r"\$h\$|\(n, h\)|\(h, k\)|\(h,\)": "the hidden width is d_1 (d1 in code), not h",
+}
+
+
+@pytest.mark.parametrize("path", [NOTEBOOK, EXERCISE])
+def test_notation_of_the_chapter_and_its_exercise(path):
+    notebook = nbformat.read(path, as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    for pattern, reason in FORBIDDEN.items():
+        assert not re.search(pattern, text), reason

@@ -377,3 +377,22 @@ def test_three_implementations_agree(chapter):
     # scikit-learn's minimum of the same cross-entropy.
     model = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(X, y)
     np.testing.assert_allclose(np.append(model.coef_[0], model.intercept_), ours, atol=1e-6)
+
+
+# -- Notation ------------------------------------------------------------------------------------
+
+EXERCISE = Path(__file__).resolve().parents[1] / "exercises" / "gradient_descent.ipynb"
+FORBIDDEN = {
+    r"\\hat\{y\}_?\w* - t\b": "targets are y and Y, t is a step counter",
+    r"\\mathbf": "no bold vectors",
+    r"\\mu\b(?!\$ for the momentum coefficient)": "momentum is beta (the one exception translates it)",
+    r"\bp = sigmoid": "the predicted probability is y_hat",
+}
+
+
+@pytest.mark.parametrize("path", [NOTEBOOK, EXERCISE])
+def test_notation_of_the_chapter_and_its_exercise(path):
+    notebook = nbformat.read(path, as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    for pattern, reason in FORBIDDEN.items():
+        assert not re.search(pattern, text), reason
