@@ -137,6 +137,8 @@ def test_interactive_bowl_as_the_prose_describes_it():
     assert tuple(plotting.BOWL_START) == (-4.0, 2.0)
     assert np.abs(plotting.descent_path(0.19, 300)[-1]).max() < 1e-6
     assert np.abs(plotting.descent_path(0.21, 300)[-1, 1]) > 1e3
+    bounce = plotting.descent_path(0.2, 6)[:, 1]  # the answer: exactly at 0.2, +2, -2, +2, ...
+    np.testing.assert_allclose(bounce, 2.0 * (-1.0) ** np.arange(7), rtol=1e-12)
     zigzag = plotting.descent_path(0.15, 6)[:, 1]  # factor 1 - 10 * 0.15 = -0.5
     assert np.all(np.sign(zigzag[1:]) == -np.sign(zigzag[:-1]))
     # Both the live and the static (website) sliders reach either side of 0.2.
