@@ -328,6 +328,8 @@ def test_seed003_reproduced_exactly(seed003):
     np.testing.assert_allclose(net.forward(X[:1])[0], [0.72796373, 0.35839938], atol=5e-9)
     np.testing.assert_allclose(net.forward(X[-1:])[0], [0.22979532, 0.73710209], atol=5e-9)
     assert int(np.sum(net.predict(X) == y)) == 894
+    # The figure's alt text: every crossed-out point of the published network is of class 0.
+    assert np.bincount(y[net.predict(X) != y], minlength=2).tolist() == [106, 0]
 
 
 def test_seed003_output_layer_is_backprop_hidden_layer_is_not(seed003):
