@@ -27,7 +27,8 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 TINY_NOTEBOOK_CODE = """\
 from matplotlib.figure import Figure
 
-from nncourse.widgets import Slider, interactive_figure, sigmoid_weight_bias
+from nncourse.figures.interactive import Slider, interactive_figure
+from nncourse.figures.sigmoid import sigmoid_weight_bias
 
 
 def dot(a, b, c):
@@ -176,7 +177,7 @@ def jupyterlab(tmp_path, chromium_path):
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     notebook.cells = [
         nbformat.v4.new_code_cell(
-            "from nncourse.widgets import sigmoid_weight_bias\nsigmoid_weight_bias()"
+            "from nncourse.figures.sigmoid import sigmoid_weight_bias\nsigmoid_weight_bias()"
         )
     ]
     nbformat.write(notebook, tmp_path / "live.ipynb")

@@ -1,16 +1,13 @@
-"""Tests for nncourse.widgets: sliders, static grids, the live widget and the static HTML."""
+"""Tests for nncourse.figures.interactive: sliders, static grids, the live widget and the static HTML."""
 
 import base64
-import io
 import json
 import re
 
-import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nncourse import plotting, widgets
-from nncourse.widgets import Slider, interactive_figure
+from nncourse.figures.interactive import Slider, interactive_figure
 
 
 def tiny_draw(a: float, b: float = 0.0) -> Figure:
@@ -129,15 +126,6 @@ def test_moving_a_live_slider_redraws_the_image():
     assert 'alt="A square at (a, b). (first a = 1.0, second b = 0.5)"' in image.value
 
 
-def test_frames_are_small_pngs_with_a_white_background():
-    from PIL import Image
-
-    png = plotting.render_png(tiny_draw(0, 0))
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    assert png.startswith(b"\x89PNG") and image.size == (20, 20)
-    assert image.getpixel((0, 0)) == (255, 255, 255)
-
-
 def test_frame_closes_pyplot_figures():
     import matplotlib
 
@@ -188,55 +176,3 @@ def test_mimebundle_carries_the_widget_and_the_html():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/html"].startswith('<div class="nncourse-figure"')
     assert bundle["text/plain"] == "A square at (a, b)."
-
-
-# -- the book's figures -------------------------------------------------------------------------
-def test_sigmoid_weight_bias_sliders():
-    figure = widgets.sigmoid_weight_bias()
-    assert list(figure.params) == ["w", "b"]
-    assert figure.params["w"].value == 1 and figure.params["b"].value == 0
-    grids = figure.static_grids()
-    assert grids["w"].tolist() == list(range(-4, 5))
-    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
-
-
-def test_sigmoid_plane_static_grid_contains_the_seed_example():
-    figure = widgets.sigmoid_plane()
-    assert list(figure.params) == ["w1", "w2", "b"]
-    grids = figure.static_grids()
-    assert 4 in grids["w1"] and 5 in grids["w2"] and -9 in grids["b"]
-    assert 0 in grids["w1"] and 0 in grids["w2"] and 0 in grids["b"]
-    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
-
-
-@pytest.mark.parametrize(
-    ("make", "names"),
-    [
-        (widgets.softmax_temperature, ["temperature"]),
-        (widgets.neg_log_likelihood, ["p"]),
-        (widgets.gradient_descent_surface, ["lr", "steps"]),
-    ],
-)
-def test_other_figures_fit_their_budget(make, names):
-    figure = make()
-    assert list(figure.params) == names
-    grids = figure.static_grids()
-    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
-    for name, slider in figure.params.items():
-        assert slider.value in grids[name]
-
-
-def test_gradient_descent_static_grid_shows_divergence_and_zero_steps():
-    grids = widgets.gradient_descent_surface().static_grids()
-    assert 0 in grids["steps"] and 30 in grids["steps"]
-    assert grids["lr"].max() > 0.2  # above 2 / 10: diverges
-    assert grids["lr"].min() < 0.1
-
-
-def test_mlp_training_boundary_epoch_slider():
-    figure = widgets.mlp_training_boundary(epochs=100, every=50)
-    slider = figure.params["epoch"]
-    assert (slider.min, slider.max, slider.step, slider.value) == (0, 100, 50, 0)
-    assert figure.static_grids()["epoch"].tolist() == [0, 50, 100]
-    with pytest.raises(ValueError, match="every"):
-        widgets.mlp_training_boundary(epochs=10, every=0)

@@ -3,7 +3,7 @@
 Budgets (issue "Sliders that work everywhere"): at most 5 s to build one figure's frames and at most
 1.5 MB added to its page. Times depend on the machine, so each is also printed as a ratio to a
 reference measured in the same run: rendering one plain matplotlib line plot to PNG with
-``savefig``. Run with ``python benchmarks/bench_widgets.py``; nothing here is a test.
+``savefig``. Run with ``python benchmarks/bench_figures.py``; nothing here is a test.
 """
 
 from __future__ import annotations
@@ -15,15 +15,19 @@ import time
 import numpy as np
 from matplotlib.figure import Figure
 
-from nncourse import widgets
+from nncourse.figures.descent import gradient_descent_surface
+from nncourse.figures.likelihood import neg_log_likelihood
+from nncourse.figures.sigmoid import sigmoid_plane, sigmoid_weight_bias
+from nncourse.figures.softmax import softmax_temperature
+from nncourse.figures.training import mlp_training_boundary
 
 FIGURES = [
-    widgets.sigmoid_weight_bias,
-    widgets.sigmoid_plane,
-    widgets.softmax_temperature,
-    widgets.neg_log_likelihood,
-    widgets.gradient_descent_surface,
-    widgets.mlp_training_boundary,
+    sigmoid_weight_bias,
+    sigmoid_plane,
+    softmax_temperature,
+    neg_log_likelihood,
+    gradient_descent_surface,
+    mlp_training_boundary,
 ]
 TIME_BUDGET_S = 5.0
 SIZE_BUDGET_MB = 1.5

@@ -1,8 +1,8 @@
-"""Interactive figures that respond everywhere: live in Jupyter, and on the static website.
+"""The interactive-figure engine: sliders that respond live in Jupyter and on the static website.
 
 A figure is declared once, as a pure ``draw`` function and the range of each of its parameters::
 
-    from nncourse.widgets import Slider, interactive_figure
+    from nncourse.figures.interactive import Slider, interactive_figure
 
     interactive_figure(
         draw_sigmoid,  # draw(w=..., b=...) -> matplotlib Figure
@@ -23,7 +23,8 @@ The static grid is coarser than the live one when needed to stay within the budg
 ``max_frames`` frames, about 1.5 MB and a few seconds per figure): it always contains the starting
 value, and steps by a whole multiple of the live step.
 
-Taught in: every chapter with a slider; the figures themselves are in ``nncourse.plotting``.
+Taught in: every chapter with a slider; each chapter's figures are in its own module of
+``nncourse.figures``, and ``book/figures.md`` lists them.
 """
 
 from __future__ import annotations
@@ -36,25 +37,13 @@ import json
 import math
 import numbers
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from nncourse import plotting
-from nncourse.plotting import FRAME_DPI, render_png
-
-__all__ = [
-    "InteractiveFigure",
-    "Slider",
-    "gradient_descent_surface",
-    "interactive_figure",
-    "mlp_training_boundary",
-    "neg_log_likelihood",
-    "sigmoid_plane",
-    "sigmoid_weight_bias",
-    "softmax_temperature",
-]
+from nncourse.figures.palette import FRAME_DPI
+from nncourse.figures.scene import render_png
 
 DEFAULT_MAX_FRAMES = 121
 FRAME_CACHE_SIZE = 512
@@ -254,7 +243,7 @@ class InteractiveFigure:
         if key not in self._cache:
             if len(self._cache) >= FRAME_CACHE_SIZE:  # forget the oldest live frame
                 self._cache.pop(next(iter(self._cache)))
-            fast = getattr(self.draw, "png", None)  # a plotting.Scene repaints only what moves
+            fast = getattr(self.draw, "png", None)  # a Scene repaints only what moves
             if fast is not None:
                 self._cache[key] = fast(**rounded)
             else:
@@ -403,7 +392,7 @@ def interactive_figure(
     draw : callable
         ``draw(**values)`` returns a matplotlib Figure for one value of each parameter. It should
         be pure (same values, same picture) and quick: the static website stores one frame per
-        combination of values. A ``nncourse.plotting.Scene`` is such a function that also draws
+        combination of values. A ``nncourse.figures.scene.Scene`` is such a function that also draws
         frames several times faster.
     params : dict of str to Slider
         The parameters, in the order their sliders appear.
@@ -420,136 +409,3 @@ def interactive_figure(
         (``text/html``) on the static website.
     """
     return InteractiveFigure(draw, params, alt=alt, max_frames=max_frames)
-
-
-def sigmoid_weight_bias(*, w: float = 1.0, b: float = 0.0) -> InteractiveFigure:
-    """σ(w x + b) beside the step function, with sliders for the weight ``w`` and bias ``b``.
-
-    Taught in: chapter "The sigmoid".
-    """
-    return interactive_figure(
-        plotting.draw_sigmoid_weight_bias,
-        {
-            "w": Slider(-4, 4, 0.25, w, "weight w", static_step=1),
-            "b": Slider(-4, 4, 0.25, b, "bias b", static_step=1),
-        },
-        alt=(
-            "The sigmoid σ(w x + b), a smooth S-shaped curve from 0 to 1, drawn with the step "
-            "function of w x + b, which jumps from 0 to 1 where w x + b = 0. A larger weight makes "
-            "the sigmoid steeper and closer to the step; the bias shifts both sideways."
-        ),
-    )
-
-
-def sigmoid_plane(*, w1: float = 4.0, w2: float = 5.0, b: float = -9.0) -> InteractiveFigure:
-    """The probability plane σ(w1 x1 + w2 x2 + b) and its decision line, with three sliders.
-
-    The static website uses a coarser grid (w₁ in steps of 4, w₂ of 2.5, b of 4.5, starting
-    from the seed example 4 x₁ + 5 x₂ - 9) to stay within budget.
-
-    Taught in: chapter "The sigmoid".
-    """
-    return interactive_figure(
-        plotting.draw_sigmoid_plane,
-        {
-            "w1": Slider(-6, 6, 0.5, w1, "weight w₁", static_step=4),
-            "w2": Slider(-6, 6, 0.5, w2, "weight w₂", static_step=2.5),
-            "b": Slider(-12, 12, 0.5, b, "bias b", static_step=4.5),
-        },
-        alt=(
-            "The probability σ(w₁x₁ + w₂x₂ + b) over the plane, shaded from blue (near 0) to "
-            "orange (near 1), with the decision line where it equals 0.5. The weights turn the "
-            "line and set how sharp the change is; the bias moves the line."
-        ),
-    )
-
-
-def softmax_temperature(
-    *,
-    scores: Sequence[float] = (2.0, 1.0, 0.0),
-    names: Sequence[str] | None = None,
-    temperature: float = 1.0,
-) -> InteractiveFigure:
-    """Softmax of three scores with a temperature slider (``T`` from 0.1 to 4).
-
-    Taught in: chapter "Softmax and one-hot encoding".
-    """
-    scores = tuple(float(z) for z in scores)
-
-    return interactive_figure(
-        plotting.Scene(plotting.softmax_temperature_scene, scores, names),
-        {"temperature": Slider(0.1, 4, 0.1, temperature, "temperature T")},
-        alt=(
-            f"Bars of the softmax probabilities of the scores {', '.join(f'{z:g}' for z in scores)} "
-            "divided by a temperature T. At T = 1 it is the plain softmax; a small T gives almost "
-            "all the probability to the largest score, a large T makes the bars nearly equal."
-        ),
-    )
-
-
-def neg_log_likelihood(*, p: float = 0.8) -> InteractiveFigure:
-    """The curve −log p against p, with a point that moves with a slider for ``p``.
-
-    Taught in: chapter "Cross-entropy and maximum likelihood".
-    """
-    return interactive_figure(
-        plotting.draw_neg_log_likelihood,
-        {"p": Slider(0.01, 1, 0.01, p, "probability p")},
-        alt=(
-            "The curve −log p for p from 0 to 1: 0 at p = 1, rising slowly as p falls to 0.5 and "
-            "steeply as p nears 0. A point marks the chosen p and its loss."
-        ),
-        max_frames=50,
-    )
-
-
-def gradient_descent_surface(*, lr: float = 0.1, steps: int = 10) -> InteractiveFigure:
-    """Gradient descent on an elongated bowl, with sliders for the learning rate and the steps.
-
-    Taught in: chapter "Gradient descent".
-    """
-    return interactive_figure(
-        plotting.draw_gradient_descent,
-        {
-            "lr": Slider(0.01, 0.25, 0.01, lr, "learning rate η", static_step=0.03),
-            "steps": Slider(0, 30, 1, steps, "steps", static_step=5),
-        },
-        alt=(
-            "Contour lines of the loss ½(θ₁² + 10 θ₂²), an elongated valley, with the path of "
-            "gradient descent from (−4, 2) towards the minimum at (0, 0). A small learning rate "
-            "creeps along the valley; near 0.2 the path zig-zags across it; above 0.2 it "
-            "diverges."
-        ),
-    )
-
-
-def mlp_training_boundary(
-    *, epochs: int = 1000, every: int = 50, seed: int = 0, lr: float = 1.0
-) -> InteractiveFigure:
-    """An MLP's decision boundary on the two-moons data set across training epochs.
-
-    A ``[2, 16, 1]`` tanh network is trained once, full-batch, and its predictions recorded every
-    ``every`` epochs; the slider picks the epoch.
-
-    Taught in: chapter "Backpropagation".
-    """
-    from nncourse import datasets
-
-    for name, value in (("epochs", epochs), ("every", every)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if every > epochs:
-        raise ValueError(f"every must be at most epochs={epochs}, got {every}")
-    X, y = datasets.moons(n_samples=200, noise=0.15, seed=seed)
-    snapshots = plotting.training_snapshots(X, y, range(0, epochs + 1, every), seed=seed, lr=lr)
-
-    return interactive_figure(
-        plotting.Scene(plotting.mlp_boundary_scene, snapshots, X, y),
-        {"epoch": Slider(0, epochs, every, 0, "epoch")},
-        alt=(
-            "Left: two interleaving half-moons of points, class 0 as blue circles and class 1 as "
-            "orange triangles, over the network's probability of class 1 with its decision "
-            "boundary. Right: the training loss against the epoch. The boundary starts as a "
-            "straight-ish split and bends around the moons as the loss falls."
-        ),
-    )
