@@ -45,3 +45,15 @@ def test_gradient_descent_static_grid_shows_divergence_and_zero_steps():
     assert 0 in grids["steps"] and 30 in grids["steps"]
     assert grids["lr"].max() > 0.2  # above 2 / 10: diverges
     assert grids["lr"].min() < 0.1
+
+
+def test_gradient_descent_sliders_are_as_fine_as_the_chapter_asks():
+    figure = descent.gradient_descent_surface()
+    grids = figure.static_grids()
+    assert 0.2 in grids["lr"]  # the answer's threshold: the walk zigzags for ever
+    assert (
+        figure.params["lr"].value == grids["lr"].min() == figure.params["lr"].min
+    )  # "from its smallest value"
+    assert grids["steps"].tolist() == list(range(31))  # the walk unfolds step by step
+    assert figure.params["steps"].play and not figure.params["lr"].play
+    assert len(grids["lr"]) * len(grids["steps"]) == 10 * 31 <= figure.max_frames

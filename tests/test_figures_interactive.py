@@ -8,6 +8,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from nncourse.figures.interactive import Slider, interactive_figure
+from nncourse.figures.palette import new_figure
+from nncourse.figures.scene import Scene
 
 
 def tiny_draw(a: float, b: float = 0.0) -> Figure:
@@ -176,3 +178,101 @@ def test_mimebundle_carries_the_widget_and_the_html():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/html"].startswith('<div class="nncourse-figure"')
     assert bundle["text/plain"] == "A square at (a, b)."
+
+
+# -- static values and play ---------------------------------------------------------------------
+def test_static_values_are_the_website_values():
+    figure = interactive_figure(
+        tiny_draw,
+        {
+            "a": Slider(-1, 1, 0.25, 0, "a", static_values=(-1, -0.25, 0, 1)),
+            "b": Slider(0, 2, 0.5, 0, "b"),
+        },
+        alt="x",
+        max_frames=8,
+    )
+    grids = figure.static_grids()
+    assert grids["a"].tolist() == [-1, -0.25, 0, 1]
+    assert grids["b"].tolist() == [0, 1.5]  # coarsened: only the free slider gives way
+    labels = "[&quot;-1.00&quot;, &quot;-0.25&quot;, &quot;0.00&quot;, &quot;1.00&quot;]"
+    assert f"data-values='{labels}'" in figure.to_html()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"static_values": (0, 0.3)}, ValueError, "whole number of steps"),
+        ({"static_values": (0.5, 0)}, ValueError, "increasing"),
+        ({"static_values": (0.25, 1)}, ValueError, "starting value"),
+        ({"static_values": (0, 2)}, ValueError, "must lie in"),
+        ({"static_values": "0, 1"}, TypeError, "sequence"),
+        ({"static_values": (0, 1), "static_step": 0.5}, ValueError, "not both"),
+        ({"play": "yes"}, TypeError, "play"),
+        ({"play": True}, ValueError, "whole numbers"),
+    ],
+)
+def test_slider_rejects_bad_static_values_and_play(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Slider(0, 1, 0.25, 0, "x", **kwargs)
+
+
+def playing_figure():
+    return interactive_figure(
+        tiny_draw,
+        {"a": Slider(0, 3, 1, 0, "steps a", play=True), "b": Slider(0, 1, 0.5, 0, "b")},
+        alt="A square.",
+    )
+
+
+def test_a_playing_slider_has_a_play_button_in_the_page_and_the_live_widget():
+    import ipywidgets
+
+    figure = playing_figure()
+    page = figure.to_html()
+    assert page.count('class="nncourse-play"') == 1
+    input_id = re.search(r'<label for="([^"]+)">steps a</label>', page).group(1)
+    assert (
+        f'data-for="{input_id}" aria-label="Play steps a" aria-pressed="false">▶</button>' in page
+    )
+    assert "prefers-reduced-motion" in page
+    row = figure.widget.children[0]
+    assert isinstance(row, ipywidgets.HBox) and isinstance(row.children[1], ipywidgets.Play)
+    assert row.children[0] is figure.sliders["a"]
+    assert figure.widget.children[1] is figure.sliders["b"]
+
+
+def test_frames_are_drawn_at_twice_their_size_on_the_page():
+    figure = two_sliders()
+    page = figure.to_html()
+    assert 'width="80" height="80"' in page  # a 1-inch figure: 80 CSS pixels, 160 image pixels
+    width = int.from_bytes(figure.frame(a=0, b=0.5)[16:20], "big")
+    assert width == 160
+
+
+def tiny_scene():
+    figure = new_figure(1, 1)
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set(xlim=(-2, 2), ylim=(-2, 2))
+    ax.plot([-2, 2], [0, 0], color="#555555")  # still
+    (square,) = ax.plot([], [], "s", ms=6, color="#0072B2", animated=True)
+
+    def update(a: float) -> list:
+        square.set_data([a], [0])
+        return [square]
+
+    return figure, update
+
+
+def test_scene_frames_are_overlays_on_one_background():
+    figure = interactive_figure(Scene(tiny_scene), {"a": Slider(-1, 1, 1, 0, "a")}, alt="A square.")
+    assert figure.layered and not two_sliders().layered
+    page = figure.to_html()
+    background = base64.b64encode(figure.draw.background_png()).decode()
+    assert (
+        f'<div class="nncourse-stack" style="background-image:url(data:image/png;base64,{background})">'
+        in page
+    )
+    frames = json.loads(re.search(r'class="nncourse-frames">(.*?)</script>', page).group(1))
+    assert frames == [base64.b64encode(figure.draw.overlay_png(a=a)).decode() for a in (-1, 0, 1)]
+    assert page.count("<img ") == 1  # the background is no image of its own: one alt text

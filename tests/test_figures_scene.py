@@ -64,13 +64,13 @@ def test_fast_frames_follow_the_values():
 def test_frames_are_small_pngs_with_a_white_background():
     from PIL import Image
 
-    figure = new_figure(0.25, 0.25)  # 20 × 20 pixels at 80 dpi
+    figure = new_figure(0.25, 0.25)  # 20 × 20 CSS pixels, at 2 × 2 image pixels each
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     ax.plot([0.5], [0.5], "s", color="#0072B2")
     png = render_png(figure)
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    assert png.startswith(b"\x89PNG") and image.size == (20, 20)
+    assert png.startswith(b"\x89PNG") and image.size == (40, 40)
     assert image.getpixel((0, 0)) == (255, 255, 255)
 
 
@@ -107,3 +107,19 @@ def test_reshade_replaces_the_last_frames_shading():
     assert all(artist.get_animated() for artist in shading)
     reshade(ax, shading, x, x, crossing)
     assert len(shading) == 1
+
+
+def test_overlay_over_background_is_the_whole_picture():
+    from PIL import Image
+
+    def image(png: bytes) -> Image.Image:
+        return Image.open(io.BytesIO(png)).convert("RGBA")
+
+    for draw, values in all_scenes():
+        background = image(draw.background_png())
+        overlay = image(draw.overlay_png(**values))
+        assert overlay.getpixel((0, 0))[3] == 0  # the corner is transparent: nothing moves there
+        together = np.asarray(Image.alpha_composite(background, overlay).convert("RGB")).astype(int)
+        whole = pixels(render_png(draw(**values)))
+        assert together.shape == whole.shape
+        assert (np.abs(together - whole).max(axis=-1) > 60).mean() < 0.002, draw.build.__name__

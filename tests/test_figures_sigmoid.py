@@ -94,7 +94,9 @@ def test_sigmoid_weight_bias_sliders():
     assert list(figure.params) == ["w", "b"]
     assert figure.params["w"].value == 1 and figure.params["b"].value == 0
     grids = figure.static_grids()
-    assert grids["w"].tolist() == list(range(-4, 5))
+    assert grids["w"].tolist() == [-4, -2, -1, -0.5, -0.25, 0, 0.25, 0.5, 1, 2, 4]
+    assert grids["b"].tolist() == list(range(-4, 5))
+    assert 2 in grids["w"] and -2 in grids["b"]  # the chapter's question: w = 2, b = -2
     assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
 
 
@@ -104,4 +106,12 @@ def test_sigmoid_plane_static_grid_contains_the_seed_example():
     grids = figure.static_grids()
     assert 4 in grids["w1"] and 5 in grids["w2"] and -9 in grids["b"]
     assert 0 in grids["w1"] and 0 in grids["w2"] and 0 in grids["b"]
+    assert -4 in grids["w1"] and -5 in grids["w2"] and 9 in grids["b"]  # all signs flipped
+    assert 2 in grids["w1"] and 2.5 in grids["w2"] and -4.5 in grids["b"]  # all halved
+    assert all(len(g) >= 5 for g in grids.values())
     assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
+
+
+def test_sliders_starting_elsewhere_keep_their_start_on_the_website():
+    assert 0.75 in sigmoid.sigmoid_weight_bias(w=0.75).static_grids()["w"]
+    assert 1.5 in sigmoid.sigmoid_plane(w1=1.5).static_grids()["w1"]

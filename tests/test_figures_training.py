@@ -38,5 +38,12 @@ def test_mlp_training_boundary_epoch_slider():
     slider = figure.params["epoch"]
     assert (slider.min, slider.max, slider.step, slider.value) == (0, 100, 50, 0)
     assert figure.static_grids()["epoch"].tolist() == [0, 50, 100]
+    assert slider.play
     with pytest.raises(ValueError, match="every"):
         training.mlp_training_boundary(epochs=10, every=0)
+
+
+def test_mlp_training_boundary_shows_the_early_epochs():
+    grids = training.mlp_training_boundary(epochs=200, every=5).static_grids()
+    assert grids["epoch"].tolist() == [0, 5, 10, 20, 50, 100, 150, 200]
+    assert training.EPOCHS_SHOWN[-1] == 1000

@@ -37,12 +37,12 @@ import json
 import math
 import numbers
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from nncourse.figures.palette import FRAME_DPI
+from nncourse.figures.palette import FRAME_DPI, FRAME_SCALE
 from nncourse.figures.scene import render_png
 
 DEFAULT_MAX_FRAMES = 121
@@ -82,6 +82,13 @@ class Slider:
     static_step : float, optional
         Step of the static website's slider, a whole multiple of ``step``. By default
         :func:`interactive_figure` picks one that keeps the figure within its frame budget.
+    static_values : sequence of float, optional
+        The static website's values themselves, increasing, each a position of the live slider,
+        the starting value among them: finer where the action is (``0, 5, 10, 20, 50, ...``) and
+        every value the text names. Not together with ``static_step``.
+    play : bool, default False
+        Show a ▶ button that moves the slider one position at a time to its end (for steps and
+        epochs).
     """
 
     min: float
@@ -90,6 +97,8 @@ class Slider:
     value: float
     label: str
     static_step: float | None = field(default=None, kw_only=True)
+    static_values: tuple[float, ...] | None = field(default=None, kw_only=True)
+    play: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         for name in ("min", "max", "step", "value"):
@@ -98,18 +107,13 @@ class Slider:
             raise ValueError(f"min must be smaller than max, got min={self.min}, max={self.max}")
         if self.step <= 0:
             raise ValueError(f"step must be positive, got {self.step}")
-        if not self.min <= self.value <= self.max:
-            raise ValueError(
-                f"value must lie in [min, max] = [{self.min}, {self.max}], got {self.value}"
-            )
-        steps_from_min = (self.value - self.min) / self.step
-        if abs(steps_from_min - round(steps_from_min)) > 1e-9:
-            raise ValueError(
-                f"value must be min plus a whole number of steps ({self.min} + k * {self.step}), "
-                f"got {self.value}"
-            )
+        self._check_position(self.value, "value")
         if not isinstance(self.label, str) or not self.label.strip():
             raise TypeError(f"label must be a non-empty string, got {self.label!r}")
+        if not isinstance(self.play, bool):
+            raise TypeError(f"play must be True or False, got {self.play!r}")
+        if self.play and not all(float(v).is_integer() for v in (self.min, self.max, self.step)):
+            raise ValueError("play needs a slider of whole numbers (min, max and step)")
         if self.static_step is not None:
             static_step = _real(self.static_step, "static_step")
             ratio = static_step / self.step
@@ -119,6 +123,37 @@ class Slider:
                     f"got {static_step}"
                 )
             object.__setattr__(self, "static_step", static_step)
+        if self.static_values is not None:
+            self._set_static_values()
+
+    def _check_position(self, value: float, name: str) -> None:
+        """Raise ``ValueError`` unless ``value`` is a position of the live slider."""
+        if not self.min <= value <= self.max:
+            raise ValueError(
+                f"{name} must lie in [min, max] = [{self.min}, {self.max}], got {value}"
+            )
+        steps_from_min = (value - self.min) / self.step
+        if abs(steps_from_min - round(steps_from_min)) > 1e-9:
+            raise ValueError(
+                f"{name} must be min plus a whole number of steps ({self.min} + k * {self.step}), "
+                f"got {value}"
+            )
+
+    def _set_static_values(self) -> None:
+        if self.static_step is not None:
+            raise ValueError("give static_step or static_values, not both")
+        if isinstance(self.static_values, str) or not isinstance(self.static_values, Sequence):
+            raise TypeError(
+                f"static_values must be a sequence of numbers, got {self.static_values!r}"
+            )
+        values = tuple(_real(v, "static_values") for v in self.static_values)
+        for v in values:
+            self._check_position(v, "static_values")
+        if any(b <= a for a, b in itertools.pairwise(values)):
+            raise ValueError(f"static_values must be increasing, got {values}")
+        if not any(abs(v - self.value) < 1e-9 * self.step for v in values):
+            raise ValueError(f"static_values must contain the starting value {self.value}")
+        object.__setattr__(self, "static_values", values)
 
     @property
     def decimals(self) -> int:
@@ -130,7 +165,10 @@ class Slider:
         return f"{value:.{self.decimals}f}"
 
     def grid(self, multiple: int = 1) -> np.ndarray:
-        """Values ``value + j * multiple * step`` that lie in ``[min, max]``, in increasing order."""
+        """Values ``value + j * multiple * step`` that lie in ``[min, max]``, in increasing order.
+
+        The static website's values are ``static_values`` when given, else ``grid(multiple)``.
+        """
         spacing = multiple * self.step
         below = math.floor((self.value - self.min) / spacing + 1e-9)
         above = math.floor((self.max - self.value) / spacing + 1e-9)
@@ -138,23 +176,30 @@ class Slider:
         return np.round(values, self.decimals + 2) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def _static_multiples(sliders: list[Slider], max_frames: int) -> list[int]:
-    """How many live steps each static slider moves at once, so the frames fit the budget.
+def _static_grids(sliders: list[Slider], max_frames: int) -> list[np.ndarray]:
+    """The values of each static slider, coarsened where needed so the frames fit the budget.
 
-    Parameters with an explicit ``static_step`` keep it; the others are coarsened one at a time,
-    always the one with the most positions, until the product of the sizes is at most
-    ``max_frames``.
+    Parameters with explicit ``static_values`` or a ``static_step`` keep them; the others are
+    coarsened one at a time, always the one with the most positions, to a whole multiple of their
+    live step, until the product of the sizes is at most ``max_frames``.
     """
+    fixed = [s.static_values is not None or s.static_step is not None for s in sliders]
     multiples = [round(s.static_step / s.step) if s.static_step is not None else 1 for s in sliders]
-    sizes = [len(s.grid(m)) for s, m in zip(sliders, multiples, strict=True)]
-    while math.prod(sizes) > max_frames:
-        free = [i for i, s in enumerate(sliders) if s.static_step is None and sizes[i] > 2]
+
+    def values(i: int) -> np.ndarray:
+        if sliders[i].static_values is not None:
+            return np.round(np.array(sliders[i].static_values), sliders[i].decimals + 2) + 0.0
+        return sliders[i].grid(multiples[i])
+
+    grids = [values(i) for i in range(len(sliders))]
+    while math.prod(len(g) for g in grids) > max_frames:
+        free = [i for i in range(len(sliders)) if not fixed[i] and len(grids[i]) > 2]
         if not free:
             break
-        i = max(free, key=lambda j: sizes[j])
+        i = max(free, key=lambda j: len(grids[j]))
         multiples[i] += 1
-        sizes[i] = len(sliders[i].grid(multiples[i]))
-    return multiples
+        grids[i] = values(i)
+    return grids
 
 
 def _close(figure) -> None:
@@ -182,17 +227,75 @@ _SCRIPT = """(function () {
     image.src = "data:image/png;base64," + frames[index];
     image.alt = root.dataset.alt + " (" + shown.join(", ") + ")";
   }
+  function player(button) {
+    var input = document.getElementById(button.dataset.for), timer = null;
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    function show(playing) {
+      button.setAttribute("aria-pressed", playing ? "true" : "false");
+      button.textContent = playing ? "\u23f8" : "\u25b6";
+    }
+    function stop() { if (timer !== null) { clearInterval(timer); timer = null; } show(false); }
+    function advance() {
+      if (Number(input.value) < Number(input.max)) { input.value = Number(input.value) + 1; update(); }
+      if (Number(input.value) >= Number(input.max)) { stop(); }
+    }
+    button.addEventListener("click", function () {
+      if (timer !== null) { stop(); return; }
+      if (Number(input.value) >= Number(input.max)) { input.value = 0; update(); return; }
+      if (still) { advance(); return; }  // reduced motion: one position per press, no animation
+      show(true);
+      timer = setInterval(advance, %(interval)d);
+    });
+    input.addEventListener("input", stop);  // the reader took over
+  }
   for (var i = 0; i < inputs.length; i++) { inputs[i].addEventListener("input", update); }
+  var buttons = root.querySelectorAll("button.nncourse-play");
+  for (var j = 0; j < buttons.length; j++) { player(buttons[j]); }
 })();"""
+
+PLAY_INTERVAL_MS = 400
+"""Time between two frames when ▶ plays a slider."""
 
 _STYLE = (
     ".nncourse-figure{background:#fff;color:#000;padding:.5em;display:inline-block;"
-    "max-width:100%}"
+    "max-width:100%;box-sizing:border-box}"
     ".nncourse-figure img{max-width:100%;height:auto;display:block}"
+    ".nncourse-figure .nncourse-stack{width:fit-content;max-width:100%;background-size:100% 100%}"
     ".nncourse-figure .nncourse-controls{display:grid;grid-template-columns:max-content "
-    "minmax(8em,20em) 4em;gap:.3em .8em;align-items:center;margin-top:.4em}"
+    "minmax(8em,20em) 4em 2.75em;gap:.3em .8em;align-items:center;margin-top:.4em}"
+    ".nncourse-figure input[type=range]{width:100%;margin:0}"
     ".nncourse-figure output{font-variant-numeric:tabular-nums}"
+    ".nncourse-figure .nncourse-play{min-width:2.75em;min-height:2.75em;font:inherit;"
+    "background:#fff;color:#000;border:1px solid #555;border-radius:.3em;cursor:pointer}"
+    # a phone or a touch screen: label above a full-width slider, 44 px targets
+    "@media (max-width:600px),(pointer:coarse){"
+    ".nncourse-figure .nncourse-controls{grid-template-columns:1fr 3.5em 44px}"
+    ".nncourse-figure .nncourse-controls label{grid-column:1/-1}"
+    ".nncourse-figure input[type=range]{height:44px}"
+    ".nncourse-figure .nncourse-play{min-width:44px;min-height:44px}}"
+    # dark mode: the figure keeps its own white background, without a frame or a dimming filter
+    "html[data-theme=dark] .nncourse-figure{background:transparent;color:inherit;padding:0}"
+    "html[data-theme=dark] .nncourse-figure img{filter:none}"
 )
+
+
+def _control(input_id: str, name: str, slider: Slider, labels: list[str], start: int) -> str:
+    """One row of the static controls: label, range input, value, and ▶ if the slider plays."""
+    label = html.escape(slider.label)
+    play = (
+        f'<button type="button" class="nncourse-play" data-for="{input_id}" '
+        f'aria-label="Play {label}" aria-pressed="false">\u25b6</button>'
+        if slider.play
+        else "<span></span>"
+    )
+    return (
+        f'<label for="{input_id}">{label}</label>'
+        f'<input type="range" id="{input_id}" name="{name}" min="0" '
+        f'max="{len(labels) - 1}" step="1" value="{start}" '
+        f'aria-valuetext="{labels[start]}" data-label="{label}" '
+        f"data-values='{html.escape(json.dumps(labels))}'>"
+        f'<output for="{input_id}">{labels[start]}</output>{play}'
+    )
 
 
 class InteractiveFigure:
@@ -233,12 +336,16 @@ class InteractiveFigure:
         return f"<InteractiveFigure with sliders {names}: {self.alt}>"
 
     # -- frames -------------------------------------------------------------------------------
-    def frame(self, **values: float) -> bytes:
-        """PNG bytes of the figure drawn at ``values`` (rounded to each slider's decimals)."""
-        rounded = {
+    def _rounded(self, values: Mapping[str, float]) -> dict[str, float]:
+        """``values`` rounded to each slider's decimals (so 0.1 + 0.2 draws the frame of 0.3)."""
+        return {
             name: round(float(values[name]), slider.decimals + 2)
             for name, slider in self.params.items()
         }
+
+    def frame(self, **values: float) -> bytes:
+        """PNG bytes of the figure drawn at ``values`` (rounded to each slider's decimals)."""
+        rounded = self._rounded(values)
         key = tuple(rounded.values())
         if key not in self._cache:
             if len(self._cache) >= FRAME_CACHE_SIZE:  # forget the oldest live frame
@@ -249,7 +356,7 @@ class InteractiveFigure:
             else:
                 figure = self.draw(**rounded)
                 try:
-                    figure.set_dpi(FRAME_DPI)
+                    figure.set_dpi(FRAME_DPI * FRAME_SCALE)
                     self._cache[key] = render_png(figure)
                 finally:
                     _close(figure)
@@ -257,21 +364,27 @@ class InteractiveFigure:
 
     def static_grids(self) -> dict[str, np.ndarray]:
         """The values each slider of the static website can take, starting value included."""
-        sliders = list(self.params.values())
-        multiples = _static_multiples(sliders, self.max_frames)
-        return {
-            name: slider.grid(multiple)
-            for (name, slider), multiple in zip(self.params.items(), multiples, strict=True)
-        }
+        grids = _static_grids(list(self.params.values()), self.max_frames)
+        return dict(zip(self.params, grids, strict=True))
+
+    @property
+    def layered(self) -> bool:
+        """Whether the static frames are overlays on one background (``draw`` is a ``Scene``)."""
+        return hasattr(self.draw, "overlay_png") and hasattr(self.draw, "background_png")
 
     def static_frames(self) -> list[bytes]:
-        """Every frame of the static grid, in row-major order of the parameters (last varies fastest)."""
+        """Every frame of the static grid, in row-major order of the parameters (last varies fastest).
+
+        When ``layered``, each frame holds only the moving parts on a transparent ground, to be
+        shown over ``draw.background_png()``; else it is the whole picture, ``frame(**values)``.
+        """
         if self._frames is None:
             grids = self.static_grids()
-            self._frames = [
-                self.frame(**dict(zip(grids, combo, strict=True)))
-                for combo in itertools.product(*grids.values())
-            ]
+            combos = [dict(zip(grids, c, strict=True)) for c in itertools.product(*grids.values())]
+            if self.layered:
+                self._frames = [self.draw.overlay_png(**self._rounded(v)) for v in combos]
+            else:
+                self._frames = [self.frame(**v) for v in combos]
         return self._frames
 
     # -- static website -----------------------------------------------------------------------
@@ -288,34 +401,39 @@ class InteractiveFigure:
         index = 0
         for name, g in grids.items():
             index = index * len(g) + starts[name]
-        controls = []
-        for name, slider in self.params.items():
-            input_id = f"{fig_id}-{name}"
-            labels = [slider.format(v) for v in grids[name]]
-            start = labels[starts[name]]
-            controls.append(
-                f'<label for="{input_id}">{html.escape(slider.label)}</label>'
-                f'<input type="range" id="{input_id}" name="{name}" min="0" '
-                f'max="{len(labels) - 1}" step="1" value="{starts[name]}" '
-                f'aria-valuetext="{start}" data-label="{html.escape(slider.label)}" '
-                f"data-values='{html.escape(json.dumps(labels))}'>"
-                f'<output for="{input_id}">{start}</output>'
+        controls = [
+            _control(
+                f"{fig_id}-{name}",
+                name,
+                slider,
+                [slider.format(v) for v in grids[name]],
+                starts[name],
             )
+            for name, slider in self.params.items()
+        ]
         first = {name: grids[name][k] for name, k in starts.items()}
         return (
             f'<div class="nncourse-figure" id="{fig_id}" data-alt="{html.escape(self.alt)}">'
             f"<style>{_STYLE}</style>"
-            f"{self.image_tag(frames[index], first)}"
+            f"{self._stack(frames[index], first)}"
             f'<div class="nncourse-controls">{"".join(controls)}</div>'
             f'<script type="application/json" class="nncourse-frames">{json.dumps(encoded)}</script>'
-            f"<script>{_SCRIPT % {'id': fig_id}}</script>"
+            f"<script>{_SCRIPT % {'id': fig_id, 'interval': PLAY_INTERVAL_MS}}</script>"
             "</div>"
         )
+
+    def _stack(self, png: bytes, values: Mapping[str, float]) -> str:
+        """The shown frame, over the background when the frames are layered."""
+        style = ""
+        if self.layered:
+            background = base64.b64encode(self.draw.background_png()).decode("ascii")
+            style = f' style="background-image:url(data:image/png;base64,{background})"'
+        return f'<div class="nncourse-stack"{style}>{self.image_tag(png, values)}</div>'
 
     def image_tag(self, png: bytes, values: Mapping[str, float]) -> str:
         """An ``<img>`` showing ``png``, whose alt text ends with the values it was drawn for."""
         shown = ", ".join(f"{s.label} = {s.format(values[n])}" for n, s in self.params.items())
-        width, height = _png_size(png)
+        width, height = (round(size / FRAME_SCALE) for size in _png_size(png))
         return (
             f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
             f'width="{width}" height="{height}" alt="{html.escape(f"{self.alt} ({shown})")}">'
@@ -361,10 +479,30 @@ class InteractiveFigure:
             def redraw(_change) -> None:
                 image.value = picture()
 
-            for slider in self.sliders.values():
+            rows = []
+            for name, slider in self.sliders.items():
                 slider.observe(redraw, names="value")
-            self._widget = ipywidgets.VBox([*self.sliders.values(), image])
+                rows.append(self._live_row(slider, self.params[name]))
+            self._widget = ipywidgets.VBox([*rows, image])
         return self._widget
+
+    @staticmethod
+    def _live_row(slider, params: Slider):
+        """The live slider, with an ipywidgets ▶ Play linked to it when the slider plays."""
+        if not params.play:
+            return slider
+        import ipywidgets
+
+        play = ipywidgets.Play(
+            min=int(params.min),
+            max=int(params.max),
+            step=int(params.step),
+            value=int(params.value),
+            interval=PLAY_INTERVAL_MS,
+            description=f"Play {params.label}",
+        )
+        ipywidgets.jslink((play, "value"), (slider, "value"))
+        return ipywidgets.HBox([slider, play])
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         bundle = dict(self.widget._repr_mimebundle_())

@@ -49,7 +49,7 @@ def neg_log_likelihood_scene() -> tuple[Figure, Callable]:
     ax.grid(alpha=0.3)
 
     def update(p: float) -> list:
-        loss = float(negative_log_likelihood(p))
+        loss = float(negative_log_likelihood(p)) + 0.0  # + 0.0: −log 1 is 0, not −0
         drop.set_data([p, p], [0, loss])
         point.set_data([p], [loss])
         label.set_text(f"p = {p:g}\nloss = −log {p:g} = {loss:.3f}")

@@ -30,12 +30,17 @@ PROBABILITY_LEVELS = np.linspace(0, 1, 11)
 """The shading bands of a probability: ten bands of 0.1."""
 
 FRAME_DPI = 80
-"""Resolution of every frame: a 6.4-inch-wide figure is 512 pixels wide."""
+"""Size of every frame on the page: a 6.4-inch-wide figure is 512 CSS pixels wide."""
+
+FRAME_SCALE = 2
+"""Frames hold ``FRAME_SCALE`` image pixels per CSS pixel, so they stay sharp on high-density
+screens (the page shows them at ``FRAME_DPI``)."""
 
 
-def new_figure(width: float, height: float, dpi: float | None = FRAME_DPI) -> Figure:
+def new_figure(width: float, height: float, dpi: float | None = FRAME_DPI * FRAME_SCALE) -> Figure:
     """A white matplotlib Figure of ``width`` × ``height`` inches, without pyplot.
 
-    ``dpi=None`` takes matplotlib's current ``figure.dpi``, as pyplot would.
+    By default at the frames' resolution; ``dpi=None`` takes matplotlib's current ``figure.dpi``,
+    as pyplot would.
     """
     return Figure(figsize=(width, height), dpi=dpi, facecolor="white", layout="none")

@@ -26,19 +26,23 @@ from matplotlib.figure import Figure
 from nncourse.figures.palette import PROBABILITY_CMAP, PROBABILITY_LEVELS
 
 
-def encode_png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas's pixels as a compact PNG: a 64-colour palette, a few kilobytes a frame."""
+def encode_png(pixels: np.ndarray) -> bytes:
+    """An RGB or RGBA pixel array as a compact PNG: a 64-colour palette, a few kilobytes a frame.
+
+    RGBA pixels keep their transparency (an overlay of the moving parts, see ``Scene``).
+    """
     from PIL import Image
 
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
-    image = Image.fromarray(pixels).quantize(
+    mode = "RGBA" if pixels.shape[-1] == 4 else "RGB"
+    image = Image.fromarray(np.ascontiguousarray(pixels), mode).quantize(
         colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
     )
-    palette = image.getpalette()
-    for i in range(0, len(palette), 3):  # the quantizer turns white into 254: make it white again
-        if min(palette[i : i + 3]) >= 250:
-            palette[i : i + 3] = [255, 255, 255]
-    image.putpalette(palette)
+    palette = image.getpalette(mode)
+    channels = len(mode)
+    for i in range(0, len(palette), channels):  # the quantizer turns white into 254: undo that
+        if min(palette[i : i + channels]) >= 250:
+            palette[i : i + channels] = [255] * channels
+    image.putpalette(palette, mode)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=9)
     return buffer.getvalue()
@@ -48,7 +52,7 @@ def render_png(figure: Figure) -> bytes:
     """Draw a whole matplotlib Figure and return it as a compact PNG."""
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
-    return encode_png(canvas)
+    return encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
 
 
 def reshade(
@@ -95,6 +99,15 @@ class _Painter:
     update: Callable[..., list[Artist]]
     canvas: FigureCanvasAgg
     background: object  # the canvas's saved pixels (matplotlib's BufferRegion)
+    background_png: bytes
+
+    def paint(self, values: dict) -> None:
+        """Draw the moving parts for ``values`` over whatever the canvas holds."""
+        # The axes' frames go on top again, as in a whole drawing, where they come after a fill.
+        spines = [spine for ax in self.figure.axes for spine in ax.spines.values()]
+        moving = [*self.update(**values), *spines]
+        for artist in sorted(moving, key=lambda a: a.get_zorder()):
+            self.figure.draw_artist(artist)
 
 
 class Scene:
@@ -112,7 +125,9 @@ class Scene:
     Calling the scene, ``scene(**values)``, builds a fresh figure and returns it finished: the
     pure ``draw`` function of ``interactive_figure``. ``scene.png(**values)`` returns the same
     picture as PNG bytes, building the figure only once and then painting the moving parts over
-    a saved image of the rest, several times faster.
+    a saved image of the rest, several times faster. For the static website the picture comes in
+    two layers, so a page stores the still parts once: ``scene.background_png()``, everything that
+    never moves, and ``scene.overlay_png(**values)``, the moving parts on a transparent ground.
     """
 
     def __init__(self, build: Callable[..., tuple], *args, **kwargs) -> None:
@@ -128,18 +143,30 @@ class Scene:
             artist.set_animated(False)  # a finished figure draws everything
         return figure
 
-    def png(self, **values: float) -> bytes:
-        """The figure at ``values`` as PNG bytes, repainting only the moving parts."""
+    def _ready(self) -> _Painter:
         if self._painter is None:
             figure, update = self.build(*self.args, **self.kwargs)
             canvas = FigureCanvasAgg(figure)
             canvas.draw()  # everything but the animated parts
-            self._painter = _Painter(figure, update, canvas, canvas.copy_from_bbox(figure.bbox))
-        painter = self._painter
+            still = encode_png(np.asarray(canvas.buffer_rgba())[..., :3])
+            region = canvas.copy_from_bbox(figure.bbox)
+            self._painter = _Painter(figure, update, canvas, region, still)
+        return self._painter
+
+    def png(self, **values: float) -> bytes:
+        """The figure at ``values`` as PNG bytes, repainting only the moving parts."""
+        painter = self._ready()
         painter.canvas.restore_region(painter.background)
-        # The axes' frames go on top again, as in a whole drawing, where they come after a fill.
-        spines = [spine for ax in painter.figure.axes for spine in ax.spines.values()]
-        moving = [*painter.update(**values), *spines]
-        for artist in sorted(moving, key=lambda a: a.get_zorder()):
-            painter.figure.draw_artist(artist)
-        return encode_png(painter.canvas)
+        painter.paint(values)
+        return encode_png(np.asarray(painter.canvas.buffer_rgba())[..., :3])
+
+    def background_png(self) -> bytes:
+        """The parts that never move, as an opaque PNG."""
+        return self._ready().background_png
+
+    def overlay_png(self, **values: float) -> bytes:
+        """The moving parts at ``values`` on a transparent ground, to lay over the background."""
+        painter = self._ready()
+        painter.canvas.renderer.clear()  # transparent
+        painter.paint(values)
+        return encode_png(np.asarray(painter.canvas.buffer_rgba()))

@@ -118,12 +118,20 @@ draw_sigmoid_weight_bias = Scene(sigmoid_weight_bias_scene)
 """``draw_sigmoid_weight_bias(w=..., b=...)`` -> Figure."""
 
 
+WEIGHTS_SHOWN = (-4, -2, -1, -0.5, -0.25, 0, 0.25, 0.5, 1, 2, 4)
+"""The static website's weights: halving steps, so a small weight (almost flat) can be seen."""
+
+
 def sigmoid_weight_bias(*, w: float = 1.0, b: float = 0.0) -> InteractiveFigure:
-    """σ(w x + b) beside the step function, with sliders for the weight ``w`` and bias ``b``."""
+    """σ(w x + b) beside the step function, with sliders for the weight ``w`` and bias ``b``.
+
+    The static website shows the weights ``WEIGHTS_SHOWN`` and the whole-number biases, and so
+    the chapter's question (``w = 2``, ``b = -2``), unless ``w`` starts elsewhere.
+    """
     return interactive_figure(
         draw_sigmoid_weight_bias,
         {
-            "w": Slider(-4, 4, 0.25, w, "weight w", static_step=1),
+            "w": Slider(-4, 4, 0.25, w, "weight w", static_values=_shown(WEIGHTS_SHOWN, w)),
             "b": Slider(-4, 4, 0.25, b, "bias b", static_step=1),
         },
         alt=(
@@ -219,19 +227,37 @@ draw_sigmoid_plane = Scene(sigmoid_plane_scene)
 """``draw_sigmoid_plane(w1=..., w2=..., b=...)`` -> Figure."""
 
 
+PLANE_SHOWN = {
+    "w1": (-4, -2, 0, 2, 4),
+    "w2": (-5, -2.5, 0, 2.5, 5),
+    "b": (-9, -4.5, 0, 4.5, 9),
+}
+"""The static website's values of the plane's sliders."""
+
+
+def _shown(values: Sequence[float], start: float) -> tuple[float, ...]:
+    """``values`` with the starting value among them."""
+    return tuple(sorted({*values, start}))
+
+
 def sigmoid_plane(*, w1: float = 4.0, w2: float = 5.0, b: float = -9.0) -> InteractiveFigure:
     """The probability plane σ(w1 x1 + w2 x2 + b) and its decision line, with three sliders.
 
-    The static website uses a coarser grid (w₁ in steps of 4, w₂ of 2.5, b of 4.5, starting
-    from the seed example 4 x₁ + 5 x₂ - 9) to stay within budget.
+    The static website shows five values of each (``PLANE_SHOWN``): the worked example
+    4 x₁ + 5 x₂ − 9, its half 2 x₁ + 2.5 x₂ − 4.5, their negatives and 0, the values the chapter
+    asks the reader to try.
     """
     return interactive_figure(
         draw_sigmoid_plane,
         {
-            "w1": Slider(-6, 6, 0.5, w1, "weight w₁", static_step=4),
-            "w2": Slider(-6, 6, 0.5, w2, "weight w₂", static_step=2.5),
-            "b": Slider(-12, 12, 0.5, b, "bias b", static_step=4.5),
+            name: Slider(*live, start, label, static_values=_shown(PLANE_SHOWN[name], start))
+            for name, live, start, label in (
+                ("w1", (-6, 6, 0.5), w1, "weight w₁"),
+                ("w2", (-6, 6, 0.5), w2, "weight w₂"),
+                ("b", (-12, 12, 0.5), b, "bias b"),
+            )
         },
+        max_frames=125,
         alt=(
             "The probability σ(w₁x₁ + w₂x₂ + b) over the plane, shaded from blue (near 0) to "
             "orange (near 1), with the decision line where it equals 0.5. The weights turn the "

@@ -127,13 +127,18 @@ def mlp_training_boundary_scene(
     return fig, update
 
 
+EPOCHS_SHOWN = (0, 5, 10, 20, 50, 100, 150, 200, 300, 500, 1000)
+"""The static website's epochs, about evenly spaced on a log scale: the boundary bends early."""
+
+
 def mlp_training_boundary(
-    *, epochs: int = 1000, every: int = 50, seed: int = 0, lr: float = 1.0
+    *, epochs: int = 1000, every: int = 5, seed: int = 0, lr: float = 1.0
 ) -> InteractiveFigure:
     """An MLP's decision boundary on the two-moons data set across training epochs.
 
     A ``[2, 16, 1]`` tanh network is trained once, full-batch, and its predictions recorded every
-    ``every`` epochs; the slider picks the epoch.
+    ``every`` epochs; the slider picks the epoch, with a ▶ button. The static website shows the
+    recorded epochs among ``EPOCHS_SHOWN``, and the last one.
     """
     for name, value in (("epochs", epochs), ("every", every)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
@@ -142,9 +147,11 @@ def mlp_training_boundary(
         raise ValueError(f"every must be at most epochs={epochs}, got {every}")
     X, y = datasets.moons(n_samples=200, noise=0.15, seed=seed)
     snapshots = training_snapshots(X, y, range(0, epochs + 1, every), seed=seed, lr=lr)
+    last = epochs - epochs % every
+    shown = sorted({e for e in EPOCHS_SHOWN if e % every == 0 and e <= last} | {last})
     return interactive_figure(
         Scene(mlp_training_boundary_scene, snapshots, X, y),
-        {"epoch": Slider(0, epochs, every, 0, "epoch")},
+        {"epoch": Slider(0, epochs, every, 0, "epoch", static_values=shown, play=True)},
         alt=(
             "Left: two interleaving half-moons of points, class 0 as blue circles and class 1 as "
             "orange triangles, over the network's probability of class 1 with its decision "
