@@ -123,3 +123,13 @@ def test_overlay_over_background_is_the_whole_picture():
         whole = pixels(render_png(draw(**values)))
         assert together.shape == whole.shape
         assert (np.abs(together - whole).max(axis=-1) > 60).mean() < 0.002, draw.build.__name__
+
+
+def test_tick_labels_are_at_least_10_css_pixels():
+    from nncourse.figures.palette import FRAME_DPI
+
+    for draw, values in all_scenes():
+        figure = draw(**values)
+        for ax in figure.axes:
+            for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+                assert label.get_fontsize() * FRAME_DPI / 72 >= 10, draw.build.__name__

@@ -19,9 +19,12 @@ The object returned displays two ways at once (its ``_repr_mimebundle_`` carries
   visible label and value pick the frame with a few lines of inline JavaScript. No kernel, no
   server, no CDN. ``_config.yml`` tells myst-nb to prefer this ``text/html`` view in the HTML build.
 
-The static grid is coarser than the live one when needed to stay within the budgets (at most
-``max_frames`` frames, about 1.5 MB and a few seconds per figure): it always contains the starting
-value, and steps by a whole multiple of the live step.
+The static grid holds the values a slider's ``static_values`` names (every value the text asks
+about), or else is coarsened where needed to stay within ``max_frames``, stepping by a whole
+multiple of the live step; it always contains the starting value. Frames are drawn at twice their
+size on the page, so they stay sharp on high-density screens; a ``Scene``'s frames hold only its
+moving parts, shown over one background image, so a page carries its still parts once. A slider
+made with ``play=True`` (steps, epochs) gets a ▶ button.
 
 Taught in: every chapter with a slider; each chapter's figures are in its own module of
 ``nncourse.figures``, and ``book/figures.md`` lists them.
@@ -268,7 +271,7 @@ _STYLE = (
     ".nncourse-figure .nncourse-play{min-width:2.75em;min-height:2.75em;font:inherit;"
     "background:#fff;color:#000;border:1px solid #555;border-radius:.3em;cursor:pointer}"
     # a phone or a touch screen: label above a full-width slider, 44 px targets
-    "@media (max-width:600px),(pointer:coarse){"
+    "@media (max-width:600px),(pointer:coarse){.nncourse-figure{display:block}"
     ".nncourse-figure .nncourse-controls{grid-template-columns:1fr 3.5em 44px}"
     ".nncourse-figure .nncourse-controls label{grid-column:1/-1}"
     ".nncourse-figure input[type=range]{height:44px}"

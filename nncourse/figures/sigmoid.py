@@ -204,7 +204,7 @@ def sigmoid_plane_scene() -> tuple[Figure, Callable]:
     colorbar.set_label("probability of class 1")
     ramp.remove()  # it only gave the colour bar its colours
     (line,) = ax.plot([], [], color="black", lw=2.5, label="σ = 0.5", zorder=3, animated=True)
-    legend = ax.legend(loc="lower left", fontsize=8)
+    legend = ax.legend(loc="lower left", fontsize=9)
     legend.set_animated(True)
     ax.set(xlim=PLANE_LIMITS, ylim=PLANE_LIMITS, xlabel="x₁", ylabel="x₂", aspect="equal")
     ax.set_xticks([-6, -3, 0, 3, 6])
