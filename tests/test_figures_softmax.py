@@ -36,5 +36,5 @@ def test_softmax_temperature_limits():
 
 @pytest.mark.parametrize("t", [0, -1, float("nan"), float("inf")])
 def test_softmax_temperature_must_be_positive(t):
-    with pytest.raises(ValueError, match="temperature"):
+    with pytest.raises(ValueError, match=r"temperature: expected a real number in \(0, inf\)"):
         softmax.softmax_with_temperature([1.0, 2.0], t)

@@ -29,7 +29,7 @@ def test_training_in_pieces_equals_one_run():
 
 
 def test_training_snapshots_checks_checkpoints():
-    with pytest.raises(ValueError, match="checkpoints"):
+    with pytest.raises(ValueError, match="checkpoints: expected increasing epochs"):
         training.training_snapshots(np.zeros((4, 2)), np.array([0, 1, 0, 1]), [10, 5])
 
 
@@ -39,7 +39,7 @@ def test_mlp_training_boundary_epoch_slider():
     assert (slider.min, slider.max, slider.step, slider.value) == (0, 100, 50, 0)
     assert figure.static_grids()["epoch"].tolist() == [0, 50, 100]
     assert slider.play
-    with pytest.raises(ValueError, match="every"):
+    with pytest.raises(ValueError, match="every: expected an integer >= 1"):
         training.mlp_training_boundary(epochs=10, every=0)
 
 
@@ -47,3 +47,8 @@ def test_mlp_training_boundary_shows_the_early_epochs():
     grids = training.mlp_training_boundary(epochs=200, every=5).static_grids()
     assert grids["epoch"].tolist() == [0, 5, 10, 20, 50, 100, 150, 200]
     assert training.EPOCHS_SHOWN[-1] == 1000
+
+
+def test_mlp_training_boundary_every_at_most_epochs():
+    with pytest.raises(ValueError, match="every: expected at most epochs = 10, got 20"):
+        training.mlp_training_boundary(epochs=10, every=20)

@@ -38,28 +38,19 @@ import html
 import itertools
 import json
 import math
-import numbers
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from nncourse._validation import ArgumentTypeError, as_int, as_real, expected
 from nncourse.figures.palette import FRAME_DPI, FRAME_SCALE
 from nncourse.figures.scene import render_png
 
 DEFAULT_MAX_FRAMES = 121
 FRAME_CACHE_SIZE = 512
 _figure_counter = itertools.count()
-
-
-def _real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
 
 
 def _decimals(step: float) -> int:
@@ -104,27 +95,24 @@ class Slider:
     play: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
-        for name in ("min", "max", "step", "value"):
-            object.__setattr__(self, name, _real(getattr(self, name), name))
+        for name in ("min", "max", "value"):
+            object.__setattr__(self, name, as_real(getattr(self, name), name, "(-inf, inf)"))
+        object.__setattr__(self, "step", as_real(self.step, "step", "(0, inf)"))
         if not self.min < self.max:
-            raise ValueError(f"min must be smaller than max, got min={self.min}, max={self.max}")
-        if self.step <= 0:
-            raise ValueError(f"step must be positive, got {self.step}")
+            raise ValueError(expected("max", f"a number above min = {self.min:g}", self.max))
         self._check_position(self.value, "value")
         if not isinstance(self.label, str) or not self.label.strip():
-            raise TypeError(f"label must be a non-empty string, got {self.label!r}")
+            raise ArgumentTypeError(expected("label", "a non-empty string", repr(self.label)))
         if not isinstance(self.play, bool):
-            raise TypeError(f"play must be True or False, got {self.play!r}")
+            raise ArgumentTypeError(expected("play", "True or False", repr(self.play)))
         if self.play and not all(float(v).is_integer() for v in (self.min, self.max, self.step)):
-            raise ValueError("play needs a slider of whole numbers (min, max and step)")
+            raise ValueError(expected("play", "a slider of whole numbers", self))
         if self.static_step is not None:
-            static_step = _real(self.static_step, "static_step")
+            static_step = as_real(self.static_step, "static_step", "(0, inf)")
             ratio = static_step / self.step
-            if static_step <= 0 or abs(ratio - round(ratio)) > 1e-9:
-                raise ValueError(
-                    f"static_step must be a positive whole multiple of step={self.step}, "
-                    f"got {static_step}"
-                )
+            if abs(ratio - round(ratio)) > 1e-9:
+                what = f"a positive whole multiple of step = {self.step:g}"
+                raise ValueError(expected("static_step", what, static_step))
             object.__setattr__(self, "static_step", static_step)
         if self.static_values is not None:
             self._set_static_values()
@@ -132,31 +120,30 @@ class Slider:
     def _check_position(self, value: float, name: str) -> None:
         """Raise ``ValueError`` unless ``value`` is a position of the live slider."""
         if not self.min <= value <= self.max:
-            raise ValueError(
-                f"{name} must lie in [min, max] = [{self.min}, {self.max}], got {value}"
-            )
+            raise ValueError(expected(name, f"a value in [{self.min:g}, {self.max:g}]", value))
         steps_from_min = (value - self.min) / self.step
         if abs(steps_from_min - round(steps_from_min)) > 1e-9:
-            raise ValueError(
-                f"{name} must be min plus a whole number of steps ({self.min} + k * {self.step}), "
-                f"got {value}"
-            )
+            what = f"min plus a whole number of steps ({self.min:g} + k * {self.step:g})"
+            raise ValueError(expected(name, what, value))
 
     def _set_static_values(self) -> None:
+        name = "static_values"
         if self.static_step is not None:
-            raise ValueError("give static_step or static_values, not both")
+            raise ValueError(expected(name, "None when static_step is given", self.static_values))
         if isinstance(self.static_values, str) or not isinstance(self.static_values, Sequence):
-            raise TypeError(
-                f"static_values must be a sequence of numbers, got {self.static_values!r}"
+            raise ArgumentTypeError(
+                expected(name, "a sequence of numbers", repr(self.static_values))
             )
-        values = tuple(_real(v, "static_values") for v in self.static_values)
+        values = tuple(as_real(v, name, "(-inf, inf)") for v in self.static_values)
         for v in values:
-            self._check_position(v, "static_values")
+            self._check_position(v, name)
         if any(b <= a for a, b in itertools.pairwise(values)):
-            raise ValueError(f"static_values must be increasing, got {values}")
+            raise ValueError(expected(name, "increasing values", values))
         if not any(abs(v - self.value) < 1e-9 * self.step for v in values):
-            raise ValueError(f"static_values must contain the starting value {self.value}")
-        object.__setattr__(self, "static_values", values)
+            raise ValueError(
+                expected(name, f"values among them the starting {self.value:g}", values)
+            )
+        object.__setattr__(self, name, values)
 
     @property
     def decimals(self) -> int:
@@ -313,18 +300,21 @@ class InteractiveFigure:
         max_frames: int = DEFAULT_MAX_FRAMES,
     ) -> None:
         if not callable(draw):
-            raise TypeError(f"draw must be a function returning a Figure, got {draw!r}")
+            raise ArgumentTypeError(expected("draw", "a function returning a Figure", repr(draw)))
         if not isinstance(params, Mapping) or not params:
-            raise TypeError("params must be a non-empty dict mapping names to Slider objects")
+            what = "a non-empty dict mapping names to Slider objects"
+            raise ArgumentTypeError(expected("params", what, repr(params)))
         for name, slider in params.items():
             if not isinstance(name, str) or not name.isidentifier():
-                raise ValueError(f"params keys must be Python identifiers, got {name!r}")
+                raise ValueError(expected("params", "Python identifiers as keys", repr(name)))
             if not isinstance(slider, Slider):
-                raise TypeError(f"params[{name!r}] must be a Slider, got {type(slider).__name__}")
+                what = "a Slider"
+                raise ArgumentTypeError(expected(f"params[{name!r}]", what, type(slider).__name__))
         if not isinstance(alt, str) or not alt.strip():
-            raise TypeError("alt must be a non-empty string describing the figure")
-        if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
-            raise ValueError(f"max_frames must be a positive integer, got {max_frames!r}")
+            raise ArgumentTypeError(
+                expected("alt", "a non-empty string describing the figure", repr(alt))
+            )
+        max_frames = as_int(max_frames, "max_frames", minimum=1)
         self.draw = draw
         self.params = dict(params)
         self.alt = alt.strip()

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from nncourse._validation import as_real
 from nncourse.activations import softmax
 from nncourse.figures.interactive import InteractiveFigure, Slider, interactive_figure
 from nncourse.figures.palette import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION, new_figure
@@ -34,10 +35,9 @@ def softmax_with_temperature(scores: ArrayLike, temperature: float) -> np.ndarra
     Raises
     ------
     ValueError
-        If ``temperature`` is not a positive finite number.
+        If ``temperature`` is not a positive finite number (``TypeError`` if not a number).
     """
-    if not (np.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    temperature = as_real(temperature, "temperature", "(0, inf)")
     return softmax(np.asarray(scores, dtype=float) / temperature)
 
 

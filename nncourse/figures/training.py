@@ -9,7 +9,6 @@ Taught in: chapter "Backpropagation" (play with it).
 from __future__ import annotations
 
 import itertools
-import numbers
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -17,6 +16,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from nncourse import datasets
+from nncourse._validation import as_int, expected
 from nncourse.figures.interactive import InteractiveFigure, Slider, interactive_figure
 from nncourse.figures.palette import BLUE, GREY, ORANGE, VERMILLION, new_figure
 from nncourse.figures.scene import Scene, reshade
@@ -60,7 +60,7 @@ def training_snapshots(
     X = np.asarray(X, dtype=float)
     epochs = [int(e) for e in checkpoints]
     if not epochs or epochs[0] < 0 or any(b <= a for a, b in itertools.pairwise(epochs)):
-        raise ValueError(f"checkpoints must be increasing epochs >= 0, got {epochs}")
+        raise ValueError(expected("checkpoints", "increasing epochs >= 0", epochs))
     margin = 0.5
     x1 = np.linspace(X[:, 0].min() - margin, X[:, 0].max() + margin, resolution)
     x2 = np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, resolution)
@@ -140,11 +140,9 @@ def mlp_training_boundary(
     ``every`` epochs; the slider picks the epoch, with a ▶ button. The static website shows the
     recorded epochs among ``EPOCHS_SHOWN``, and the last one.
     """
-    for name, value in (("epochs", epochs), ("every", every)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    epochs, every = as_int(epochs, "epochs", minimum=1), as_int(every, "every", minimum=1)
     if every > epochs:
-        raise ValueError(f"every must be at most epochs={epochs}, got {every}")
+        raise ValueError(expected("every", f"at most epochs = {epochs}", every))
     X, y = datasets.moons(n_samples=200, noise=0.15, seed=seed)
     snapshots = training_snapshots(X, y, range(0, epochs + 1, every), seed=seed, lr=lr)
     last = epochs - epochs % every
