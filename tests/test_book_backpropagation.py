@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 
 import nncourse as nn
-from nncourse import datasets, init, widgets
+from nncourse import datasets, init
 from nncourse.autodiff import Value
+from nncourse.figures.training import mlp_training_boundary
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "backpropagation.ipynb"
 
@@ -435,7 +436,7 @@ def test_play_sentence_names_the_widget_network(cells, monkeypatch):
         original(self, sizes, *args, **kwargs)
 
     monkeypatch.setattr(nn.MLP, "__init__", recording_init)
-    widgets.mlp_training_boundary(epochs=1, every=1)
+    mlp_training_boundary(epochs=1, every=1)
     assert len(built) == 1
     sizes, activation = built[0]
     play = next(c.source for c in cells.values() if c.source.startswith("## Play with it"))

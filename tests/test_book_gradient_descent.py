@@ -18,7 +18,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 import nncourse as nn
-from nncourse import optim, plotting, widgets
+from nncourse import optim
+from nncourse.figures import descent
 from nncourse.optim import gradient_descent
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "gradient_descent.ipynb"
@@ -133,16 +134,16 @@ def test_learning_rates_on_the_parabola(chapter):
 
 def test_interactive_bowl_as_the_prose_describes_it():
     """The slider figure: E = (theta1^2 + 10 theta2^2) / 2 from (-4, 2); diverges above 0.2."""
-    np.testing.assert_array_equal(plotting.BOWL_MATRIX, np.diag([1.0, 10.0]))
-    assert tuple(plotting.BOWL_START) == (-4.0, 2.0)
-    assert np.abs(plotting.descent_path(0.19, 300)[-1]).max() < 1e-6
-    assert np.abs(plotting.descent_path(0.21, 300)[-1, 1]) > 1e3
-    bounce = plotting.descent_path(0.2, 6)[:, 1]  # the answer: exactly at 0.2, +2, -2, +2, ...
+    np.testing.assert_array_equal(descent.BOWL_MATRIX, np.diag([1.0, 10.0]))
+    assert tuple(descent.BOWL_START) == (-4.0, 2.0)
+    assert np.abs(descent.descent_path(0.19, 300)[-1]).max() < 1e-6
+    assert np.abs(descent.descent_path(0.21, 300)[-1, 1]) > 1e3
+    bounce = descent.descent_path(0.2, 6)[:, 1]  # the answer: exactly at 0.2, +2, -2, +2, ...
     np.testing.assert_allclose(bounce, 2.0 * (-1.0) ** np.arange(7), rtol=1e-12)
-    zigzag = plotting.descent_path(0.15, 6)[:, 1]  # factor 1 - 10 * 0.15 = -0.5
+    zigzag = descent.descent_path(0.15, 6)[:, 1]  # factor 1 - 10 * 0.15 = -0.5
     assert np.all(np.sign(zigzag[1:]) == -np.sign(zigzag[:-1]))
     # Both the live and the static (website) sliders reach either side of 0.2.
-    figure = widgets.gradient_descent_surface()
+    figure = descent.gradient_descent_surface()
     assert figure.params["lr"].min < 0.2 < figure.params["lr"].max
     static = figure.static_grids()["lr"]
     assert static.min() < 0.2 < static.max()
