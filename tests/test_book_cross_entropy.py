@@ -39,6 +39,14 @@ def prose(notebook):
     return re.sub(r"\s+", " ", text)
 
 
+def sci_text(x, digits=1):
+    """The chapter's ``sci`` helper: x as it appears in the text, e.g. 4.5 × 10⁻⁵."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa} × 10" + str(int(exponent)).translate(
+        str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    )
+
+
 def likelihood(y, p):
     """exp(-summed binary cross-entropy): the product of the probabilities of what happened."""
     return float(np.exp(-nn.binary_cross_entropy(y, p, reduction="sum")))
@@ -73,7 +81,7 @@ def test_four_point_likelihoods(prose):
     assert likelihood(LABELS, P_BLUE["model B"]) == pytest.approx(0.8 * 0.7 * 0.6 * 0.9, rel=1e-12)
     assert round(likelihood(LABELS, P_BLUE["model A"]), 4) == 0.0084
     assert round(likelihood(LABELS, P_BLUE["model B"]), 4) == 0.3024
-    assert "36 times more likely" in prose
+    assert "{glue:text}`ce-likelihood-ratio:.0f` times more likely" in prose
     assert (
         round(likelihood(LABELS, P_BLUE["model B"]) / likelihood(LABELS, P_BLUE["model A"])) == 36
     )
@@ -102,6 +110,26 @@ def test_product_of_halves_underflows_at_1100_points():
     assert np.prod(np.full(1100, 0.5)) == 0.0
 
 
+def test_underflow_hits_every_model_not_much_better_than_a_half(prose):
+    """Review E2: not *every* model underflows on 1100 points, only those not much better than 0.5."""
+    smallest = np.finfo(np.float64).smallest_subnormal
+    assert sci_text(smallest) == "4.9 × 10⁻³²⁴"
+    threshold = np.exp(np.log(smallest) / 1100)
+    assert round(float(threshold), 2) == 0.51
+    assert np.prod(np.full(1100, 0.50)) == 0.0 and np.prod(np.full(1100, 0.52)) > 0.0
+    assert np.prod(np.full(1100, 0.99)) == pytest.approx(1.6e-5, rel=0.02)
+    assert round(float(np.exp(np.log(smallest) / 1_000_000)), 4) == 0.9993
+    assert "and so does every other model" not in prose
+    assert "So does every model that is not much better than that" in prose
+    for name in (
+        "ce-smallest-float",
+        "ce-threshold-1100",
+        "ce-likelihood-099",
+        "ce-threshold-million",
+    ):
+        assert f"`{name}" in prose
+
+
 @pytest.mark.parametrize(
     ("p", "error"), [(1.0, 0.0), (0.9, 0.11), (0.5, 0.69), (0.1, 2.30), (0.01, 4.61)]
 )
@@ -118,7 +146,7 @@ def test_three_doors_most_likely_outcome(prose):
     assert round(ce, 2) == 0.69
     assert ce == pytest.approx(-np.log(0.8) - np.log(0.7) - np.log(0.9), rel=1e-12)
     assert "0.8 \\times 0.7 \\times 0.9 = 0.504" in prose
-    assert "\\approx 0.69" in prose
+    assert "\\approx$ {glue:text}`ce-doors:.2f`" in prose
 
 
 def test_three_doors_table():
@@ -147,8 +175,10 @@ def test_the_seeds_slips_on_the_three_doors(prose):
     base_ten = -np.sum(y * np.log10(p) + (1 - y) * np.log10(1 - p))
     assert round(float(missing_bracket), 2) == 0.47
     assert round(float(base_ten), 2) == 0.30
-    assert "gives 0.47 instead of 0.69" in prose
-    assert "gives 0.30" in prose
+    assert (
+        "gives {glue:text}`ce-doors-no-bracket:.2f` instead of {glue:text}`ce-doors:.2f`" in prose
+    )
+    assert "gives {glue:text}`ce-doors-base-ten:.2f`" in prose
 
 
 # --- multi-class and the error function ------------------------------------------------------------
@@ -224,7 +254,8 @@ def test_squared_error_gradient_carries_the_sigmoid_slope(z, y):
 def test_training_from_a_confidently_wrong_start(prose):
     squared_steps, cross_entropy_steps = steps_to_reach(0), steps_to_reach(1)
     assert (squared_steps, cross_entropy_steps) == (249, 17)
-    assert "fewer than twenty steps" in prose and "more than ten times as many" in prose
+    assert "{glue:text}`ce-steps-cross-entropy` steps, fewer than twenty" in prose
+    assert "{glue:text}`ce-steps-squared`, more than ten times as many" in prose
     assert cross_entropy_steps < 20 and squared_steps > 10 * cross_entropy_steps
 
 
@@ -233,8 +264,33 @@ def test_check_your_understanding_saturated_example(prose):
     assert float(nn.sigmoid(np.log(999.0))) == pytest.approx(0.999)
     assert float(cross_entropy) == pytest.approx(0.999)
     assert round(float(squared), 3) == 0.002
-    assert float(cross_entropy / squared) == pytest.approx(500, abs=1)
-    assert "about 500 times smaller" in prose
+    assert float(cross_entropy / squared) == pytest.approx(1 / (2 * 0.999 * 0.001), rel=1e-9)
+    assert f"{1 / (2 * 0.999 * 0.001):.1f}" == "500.5"
+    assert round(2 * 0.999 * 0.999 * 0.001, 4) == 0.0020
+    assert "{glue:text}`ce-q3-ratio:.1f` times smaller" in prose
+
+
+def test_check_your_understanding_model_cross_entropies(prose):
+    assert round(float(-np.log(0.3024)), 2) == 1.20 and round(float(-np.log(0.0084)), 2) == 4.78
+    assert "{glue:text}`ce-q2-b:.2f`" in prose and "{glue:text}`ce-q2-a:.2f`" in prose
+
+
+def test_mean_absolute_error_is_not_a_likelihood(prose):
+    """The answer to "why not train on mean |y - y_hat|": it stalls, and it pushes to 0 or 1."""
+    q = 0.7
+    candidates = np.linspace(0.01, 0.99, 99)
+    absolute = q * (1 - candidates) + (1 - q) * candidates
+    cross_entropy = -(q * np.log(candidates) + (1 - q) * np.log(1 - candidates))
+    assert candidates[np.argmin(absolute)] == 0.99
+    assert round(float(candidates[np.argmin(cross_entropy)]), 2) == 0.70
+    # the derivative of the mean cross-entropy vanishes exactly at y_hat = q
+    assert -q / q + (1 - q) / (1 - q) == 0
+    # for a label 1 the gradient of 1 - sigmoid(z) is -sigmoid'(z): it vanishes like squared error's
+    assert nn.numerical_gradient(lambda z: 1 - nn.sigmoid(z), -5.0) == pytest.approx(
+        -float(nn.sigmoid_grad(-5.0)), abs=1e-9
+    )
+    assert round(-float(nn.sigmoid_grad(-5.0)), 4) == -0.0066
+    assert "does not reward honest probabilities" in prose
 
 
 # --- stability ---------------------------------------------------------------------------------
@@ -276,7 +332,10 @@ def test_single_sigmoid_output_at_minus_1000():
 def test_underflow_limits_quoted_in_the_text(prose):
     assert round(float(np.log(np.finfo(np.float64).smallest_subnormal)), 1) == -744.4
     assert round(float(np.log(np.finfo(np.float32).smallest_subnormal)), 1) == -103.3
-    assert "about 744 apart (about 103 in float32)" in prose
+    assert (
+        "about {glue:text}`ce-underflow-64:.0f` apart (about {glue:text}`ce-underflow-32:.0f` in float32)"
+        in prose
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert float(nn.sigmoid(-746.0)) == 0.0 and float(nn.sigmoid(-744.0)) > 0.0
@@ -289,7 +348,7 @@ def test_numpy_2_removed_float_alias():
 
 def test_epsilon_hack_caps_the_loss(prose):
     assert round(float(-np.log(0 + 1e-12)), 1) == 27.6
-    assert "about 27.6" in prose
+    assert "{glue:text}`ce-epsilon-cap:.1f`" in prose
 
 
 @given(st.lists(st.floats(-1000, 1000), min_size=2, max_size=5), st.data())
