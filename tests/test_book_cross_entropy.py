@@ -367,3 +367,21 @@ def test_softmax_cross_entropy_matches_logsumexp_formula(z, data):
 
 def test_notebook_calls_the_negative_log_widget(notebook):
     assert any("widgets.neg_log_likelihood()" in cell.source for cell in notebook.cells)
+
+
+def test_alt_text_of_the_gradient_figure(notebook):
+    """The numbers the figure's alt text gives, recomputed (an alt text cannot be glued)."""
+    alt = next(
+        c.metadata["mystnb"]["image"]["alt"]
+        for c in notebook.cells
+        if "gradient-descent step" in c.source and c.cell_type == "code"
+    )
+    assert "dips to about -0.3 near z = -0.7" in alt
+    z = np.linspace(-10, 6, 16001)
+    squared, _ = gradients_wrt_score(z)
+    assert float(squared.min()) == pytest.approx(-8 / 27, abs=1e-6)  # at sigma(z) = 1/3
+    assert float(z[squared.argmin()]) == pytest.approx(-np.log(2), abs=1e-3)
+    assert "within 20 steps" in alt and "only after about 250" in alt
+    assert steps_to_reach(1) < 20 and 240 <= steps_to_reach(0) <= 260
+    assert "stays near 0 for about 200 steps" in alt
+    assert steps_to_reach(0, threshold=0.05) >= 190
