@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -147,6 +147,7 @@ def test_scaling_all_three_numbers_keeps_the_line_and_sharpens():
 
 
 # -- the maths: properties ------------------------------------------------------------------------
+@settings(deadline=None)  # a loaded machine must not fail a property test
 @given(finite_scores)
 def test_symmetry(z):
     assert nn.sigmoid(-z) == pytest.approx(1 - nn.sigmoid(z), abs=1e-15)
@@ -243,6 +244,7 @@ def test_derivative_formula_matches_finite_differences():
     assert np.all(-by_formula < 0)
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property test
 @given(finite_scores)
 def test_derivative_bound_by_completing_the_square(z):
     p = nn.sigmoid(z)
