@@ -388,3 +388,30 @@ def test_alt_text_of_the_gradient_figure(notebook):
     assert steps_to_reach(1) < 20 and 240 <= steps_to_reach(0) <= 260
     assert "stays near 0 for about 200 steps" in alt
     assert steps_to_reach(0, threshold=0.05) >= 190
+
+
+def test_why_the_name_cross_entropy(prose):
+    """H(y, y_hat) >= H(y), equal only at y_hat = y; for a one-hot y it is the example's loss."""
+    assert "$$ (ce-cross-entropy-of-distributions)" in prose.replace("\n", " ")
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        y, y_hat = rng.dirichlet(np.ones(4)), rng.dirichlet(np.ones(4))
+        entropy = -np.sum(y * np.log(y))
+        cross = -np.sum(y * np.log(y_hat))
+        assert cross > entropy
+    assert -np.sum(np.full(4, 0.25) * np.log(np.full(4, 0.25))) == pytest.approx(np.log(4))
+    one_hot, row = np.array([0.0, 1.0, 0.0]), np.array([0.2, 0.5, 0.3])
+    assert -np.sum(one_hot * np.log(row)) == pytest.approx(
+        float(nn.categorical_cross_entropy([1], [row])), rel=1e-12
+    )
+
+
+def test_numbers_in_the_exercise_text():
+    """The exercise's typed numbers are exact arithmetic, held here."""
+    exercise = nbformat.read(
+        NOTEBOOK.parents[1] / "exercises" / "cross_entropy.ipynb", as_version=4
+    )
+    text = "\n".join(c.source for c in exercise.cells if c.cell_type == "markdown")
+    assert "$0.69 / 3 \\approx 0.23$" in text
+    assert round(float(nn.binary_cross_entropy(MOST_LIKELY, GIFT)), 2) == 0.23
+    assert "\\hat y = (0.8, 0.7, 0.1)" in text and "p_i" not in text

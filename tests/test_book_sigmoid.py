@@ -451,6 +451,8 @@ def test_the_exercise_asks_for_the_stable_derivative():
     exercise = json.loads((CHAPTER.parents[1] / "exercises" / "sigmoid.ipynb").read_text("utf-8"))
     text = _markdown(exercise)
     assert "\\sigma(x)\\,\\sigma(-x)" in text and "use the\n**second** form" in text
+    assert "At $x = 40$ the true value is about $4.2 \\times 10^{-18}$" in text
+    assert f"{nn.sigmoid_grad(40.0):.1e}" == "4.2e-18"
     assert "\\mathbf" not in text
     solution = "".join(
         "".join(c["source"])
