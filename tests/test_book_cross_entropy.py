@@ -369,7 +369,7 @@ def test_softmax_cross_entropy_matches_logsumexp_formula(z, data):
 
 
 def test_notebook_calls_the_negative_log_widget(notebook):
-    assert any("widgets.neg_log_likelihood()" in cell.source for cell in notebook.cells)
+    assert any("neg_log_likelihood()" in cell.source for cell in notebook.cells)
 
 
 def test_alt_text_of_the_gradient_figure(notebook):

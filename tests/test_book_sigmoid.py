@@ -383,8 +383,8 @@ def test_every_equation_reference_has_a_label(notebook):
 
 def test_interactive_figures_and_answers(notebook):
     code = "\n".join("".join(cell["source"]) for cell in _code_cells(notebook))
-    assert "widgets.sigmoid_weight_bias()" in code
-    assert "widgets.sigmoid_plane()" in code
+    assert "sigmoid_weight_bias()" in code
+    assert "sigmoid_plane()" in code
     text = _markdown(notebook)
     assert text.count(":class: dropdown") >= 3
     assert text.count("Common mistake") >= 3

@@ -175,7 +175,7 @@ def test_two_class_softmax_equals_sigmoid_of_difference(a, b):
 
 
 def test_notebook_calls_the_temperature_widget(notebook):
-    assert any("widgets.softmax_temperature(" in cell.source for cell in notebook.cells)
+    assert any("softmax_temperature(" in cell.source for cell in notebook.cells)
 
 
 def test_two_class_scores_are_z1_z2_and_the_maximum_is_z_max(prose):
