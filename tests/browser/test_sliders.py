@@ -391,3 +391,17 @@ def test_every_value_the_text_names_is_a_frame(built_site, name, label, values):
     assert any(set(values) <= set(shown) for shown, _ in candidates), (name, label, candidates)
     if (name, label) in STARTS:
         assert any(shown[start] == STARTS[name, label] for shown, start in candidates)
+
+
+def test_figure_labels_keep_their_size_on_a_laptop(built_site, browser):
+    """At 1280 px the frames are not shrunk, so tick labels stay at least 10 px (see the unit test)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        for name in ("sigmoid", "gradient_descent", "backpropagation"):
+            page.goto((built_site / "book" / f"{name}.html").as_uri())
+            for image in page.locator(".nncourse-figure img").all():
+                shown = image.evaluate("img => img.getBoundingClientRect().width")
+                assert shown >= 0.9 * int(image.get_attribute("width")), name
+    finally:
+        context.close()
