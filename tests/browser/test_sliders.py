@@ -259,6 +259,25 @@ def test_slider_targets_are_large_on_a_phone(tiny_site, browser):
         context.close()
 
 
+def test_dark_mode_shows_figures_on_their_own_light_ground_without_a_frame(tiny_site, browser):
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(tiny_site.as_uri())
+        page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+        figure = page.locator(".nncourse-figure").nth(2)  # a scene: overlay on a background
+        style = figure.evaluate(
+            "f => { const s = getComputedStyle(f), i = getComputedStyle(f.querySelector('img'));"
+            " const b = getComputedStyle(f.querySelector('.nncourse-stack'));"
+            " return [s.paddingTop, s.backgroundColor, i.filter, b.backgroundImage.slice(0, 20)]; }"
+        )
+        assert style[0] == "0px" and style[1] == "rgba(0, 0, 0, 0)"  # no white frame around it
+        assert style[2] == "none"  # the theme's dimming filter is off for frames
+        assert style[3].startswith('url("data:image/png')  # the figure's own white background
+    finally:
+        context.close()
+
+
 def test_sigmoid_chapter_sliders_respond_offline(built_site, offline_page):
     page = offline_page
     page.goto((built_site / "book" / "sigmoid.html").as_uri())
