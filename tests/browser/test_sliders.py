@@ -259,6 +259,25 @@ def test_slider_targets_are_large_on_a_phone(tiny_site, browser):
         context.close()
 
 
+def test_dark_mode_shows_figures_on_their_own_light_ground_without_a_frame(tiny_site, browser):
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(tiny_site.as_uri())
+        page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+        figure = page.locator(".nncourse-figure").nth(2)  # a scene: overlay on a background
+        style = figure.evaluate(
+            "f => { const s = getComputedStyle(f), i = getComputedStyle(f.querySelector('img'));"
+            " const b = getComputedStyle(f.querySelector('.nncourse-stack'));"
+            " return [s.paddingTop, s.backgroundColor, i.filter, b.backgroundImage.slice(0, 20)]; }"
+        )
+        assert style[0] == "0px" and style[1] == "rgba(0, 0, 0, 0)"  # no white frame around it
+        assert style[2] == "none"  # the theme's dimming filter is off for frames
+        assert style[3].startswith('url("data:image/png')  # the figure's own white background
+    finally:
+        context.close()
+
+
 def test_sigmoid_chapter_sliders_respond_offline(built_site, offline_page):
     page = offline_page
     page.goto((built_site / "book" / "sigmoid.html").as_uri())
@@ -391,3 +410,17 @@ def test_every_value_the_text_names_is_a_frame(built_site, name, label, values):
     assert any(set(values) <= set(shown) for shown, _ in candidates), (name, label, candidates)
     if (name, label) in STARTS:
         assert any(shown[start] == STARTS[name, label] for shown, start in candidates)
+
+
+def test_figure_labels_keep_their_size_on_a_laptop(built_site, browser):
+    """At 1280 px the frames are not shrunk, so tick labels stay at least 10 px (see the unit test)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        for name in ("sigmoid", "gradient_descent", "backpropagation"):
+            page.goto((built_site / "book" / f"{name}.html").as_uri())
+            for image in page.locator(".nncourse-figure img").all():
+                shown = image.evaluate("img => img.getBoundingClientRect().width")
+                assert shown >= 0.9 * int(image.get_attribute("width")), name
+    finally:
+        context.close()
