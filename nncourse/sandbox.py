@@ -25,7 +25,7 @@ all when a limit is passed or when the grader goes away. Three levels of isolati
 
 API for the grader: :func:`resolve`, :class:`Limits`, :func:`make_scratch`, :func:`submission_kernel`,
 :func:`start_options`, :func:`kill_kernel`, :func:`limit_hit`, :func:`terminate_all`,
-:func:`cleanup_leftovers`, :func:`remove_scratch`. ``resolve_sandbox``, ``kernel_manager``,
+:func:`cleanup_leftovers`, :func:`remove_scratch`, :func:`protect_grader`. ``resolve_sandbox``, ``kernel_manager``,
 ``bwrap_prefix`` and ``memory_prefix`` are the previous interface, kept until the grader switches.
 
 Taught in: the instructor guide (book/instructors.md), section on the sandbox.
@@ -33,6 +33,7 @@ Taught in: the instructor guide (book/instructors.md), section on the sandbox.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import fcntl
 import functools
@@ -308,6 +309,18 @@ def _manager_class():
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             return [*self.sandbox_prefix, *super().format_kernel_cmd(extra_arguments)]
 
+        async def _async_kill_kernel(self, restart: bool = False) -> None:
+            # SIGTERM first: the launcher then kills all the submission's processes before it exits
+            # (SIGKILL would leave, at level "none", the ones that left its process tree to init).
+            process = getattr(self.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                process.terminate()
+                for _ in range(300):
+                    if process.poll() is not None:
+                        break
+                    await asyncio.sleep(0.01)
+            await super()._async_kill_kernel(restart=restart)
+
     return SandboxedKernelManager
 
 
@@ -368,6 +381,12 @@ def start_options(scratch: Path, marker: str) -> dict:
         "stdout": subprocess.DEVNULL,
         "stderr": subprocess.DEVNULL,
     }
+
+
+def protect_grader() -> None:
+    """Make the grader's own memory and ``/proc/PID/environ`` (its secret) unreadable to other processes
+    of its user, such as kernels at level ``none``; call once at the start of grading."""
+    _prctl(PR_SET_DUMPABLE, 0)
 
 
 # -- ending a submission ---------------------------------------------------------------------------
@@ -609,7 +628,7 @@ def kernel_manager(
 
 # -- the launcher: this file run as a script, outside the sandbox (standard library only) -----------
 
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 36, 38
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -699,6 +718,9 @@ def _child_env(config: dict) -> dict[str, str]:
 def _in_child(body) -> None:
     """Run ``body`` in a forked child, which never returns into the launcher's code."""
     try:
+        signal.signal(
+            signal.SIGINT, signal.SIG_DFL
+        )  # ignored signals would stay ignored in the kernel
         body()
     except BaseException as error:  # reported on stderr; the launcher sees the exit status
         os.write(2, f"nncourse sandbox: {error}\n".encode())
@@ -834,6 +856,7 @@ def _user_init(config: dict, cmd: list[str], lifeline: int) -> None:
     kernel = os.fork()
     if kernel == 0:
         _in_child(lambda: _exec_student(config, cmd))
+    signal.signal(signal.SIGINT, lambda signum, frame: _signal(kernel, signal.SIGINT))
     os._exit(_reap_until(kernel))
 
 
@@ -1015,12 +1038,15 @@ def _main(argv: list[str]) -> int:
     _die_with_parent(config["parent"])
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     stop: list[int] = []
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: stop.append(signum))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is for the kernel, not the launcher
     if config["uid"] is not None:
         _chown_tree(config["scratch"], config["uid"])
     start = {"bwrap": _start_bwrap, "user": _start_user, "none": _start_plain}[config["level"]]
-    return _watch(start(config, cmd), config, stop)
+    child = start(config, cmd)
+    signal.signal(signal.SIGINT, lambda signum, frame: _signal(child, signal.SIGINT))
+    return _watch(child, config, stop)
 
 
 if __name__ == "__main__":

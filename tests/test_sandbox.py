@@ -152,7 +152,7 @@ LINEAR_FORKS = """
             os._exit(0)
         started += 1
     print(started, flush=True)
-    time.sleep(30)
+    time.sleep(2)
 """
 
 
@@ -444,16 +444,52 @@ def execute(level: str, cells: list[str]):
     return nb, km
 
 
-@ISOLATED
+@ALL
 def test_a_real_kernel_runs_and_leaves_nothing_behind(level):
     tag = f"{5000 + os.getpid() % 1000}.{time.monotonic_ns() % 10**6}"
     start = f"""
         import os, subprocess
         subprocess.Popen(["/bin/sleep", "{tag}"], env={{}}, start_new_session=True)
         import numpy as np
-        print(int(np.arange(4).sum()), os.getuid() != 0)
+        print(int(np.arange(4).sum()), os.getuid() != 0 or "{level}" == "none")
     """
     nb, km = execute(level, [textwrap.dedent(start)])
     assert nb.cells[0].outputs[0]["text"].split() == ["6", "True"], nb.cells[0].outputs
     assert gone_within(tag)
     assert sandbox.limit_hit(km) is None
+
+
+def as_user(uid: int) -> None:
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+def environ_readable_by_same_user(protect: bool) -> bool:
+    uid = sandbox.UID_BASE + sandbox.UID_SLOTS + 1
+    ready, told = os.pipe()
+    child = os.fork()
+    if child == 0:  # a grader running as an ordinary user
+        as_user(uid)
+        sandbox._prctl(sandbox.PR_SET_DUMPABLE, 1)  # as if started so (a uid change clears it)
+        if protect:
+            sandbox.protect_grader()
+        os.write(told, b"x")
+        time.sleep(30)
+        os._exit(0)
+    try:
+        os.read(ready, 1)
+        spy = ["cat", f"/proc/{child}/environ"]
+        return (
+            subprocess.run(spy, preexec_fn=lambda: as_user(uid), capture_output=True).returncode
+            == 0
+        )
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+
+
+@pytest.mark.skipif(not ROOT, reason="needs root to start processes as another user")
+def test_a_protected_grader_keeps_its_environment_from_its_own_user():
+    assert environ_readable_by_same_user(protect=False)
+    assert not environ_readable_by_same_user(protect=True)
