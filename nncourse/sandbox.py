@@ -33,7 +33,6 @@ Taught in: the instructor guide (book/instructors.md), section on the sandbox.
 
 from __future__ import annotations
 
-import asyncio
 import ctypes
 import fcntl
 import functools
@@ -312,6 +311,8 @@ def _manager_class():
         async def _async_kill_kernel(self, restart: bool = False) -> None:
             # SIGTERM first: the launcher then kills all the submission's processes before it exits
             # (SIGKILL would leave, at level "none", the ones that left its process tree to init).
+            import asyncio
+
             process = getattr(self.provisioner, "process", None)
             if process is not None and process.poll() is None:
                 process.terminate()
@@ -780,11 +781,13 @@ def _bwrap_args(config: dict, source: dict[str, str]) -> list[str]:
     for folder in ("/tmp", "/dev/shm"):
         size = config["limits"]["disk_mb"]
         args += [*(["--size", str(int(size * MB))] if size else []), "--tmpfs", folder]
-    for path in sorted(source, key=len):
-        args += ["--ro-bind", source[path], path]
     scratch = config["scratch"]
-    args += ["--bind", scratch, scratch, "--chdir", scratch, "--remount-ro", "/"]
-    return args
+    args += ["--bind", scratch, scratch]
+    for path in sorted(
+        source, key=len
+    ):  # after the scratch folder: a copy inside it stays read-only
+        args += ["--ro-bind", source[path], path]
+    return [*args, "--chdir", scratch, "--remount-ro", "/"]
 
 
 def _stage(paths: list[str], stage: str) -> dict[str, str]:
