@@ -133,6 +133,22 @@ def bwrap_path() -> str | None:
     return path if ok else None
 
 
+NEWER_OPTIONS = {  # bubblewrap options this module uses that older versions lack, and what is lost
+    "--size": "its /tmp and /dev/shm are not size-limited",
+    "--disable-userns": "the notebook can create user namespaces (and mount unlimited file systems)",
+}
+
+
+@functools.cache
+def bwrap_lacks(bwrap: str) -> tuple[str, ...]:
+    """The options of :data:`NEWER_OPTIONS` that this bubblewrap does not know (it is older than 0.8)."""
+    try:
+        text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return tuple(NEWER_OPTIONS)
+    return tuple(option for option in NEWER_OPTIONS if f"{option} " not in text)
+
+
 def _probe_uid() -> int | None:
     return UID_BASE + UID_SLOTS if os.geteuid() == 0 else None  # a uid no submission gets
 
@@ -169,7 +185,10 @@ def resolve(choice: str = "auto") -> Isolation:
             "sandbox 'user' needs a grader running as root (it starts kernels as other users)"
         )
     if bwrap is not None:
-        return Isolation("bwrap", choice, bwrap)
+        lacks = bwrap_lacks(bwrap)
+        losses = "; ".join(NEWER_OPTIONS[option] for option in lacks)
+        warning = f"sandbox: bubblewrap without {', '.join(lacks)} (older than 0.8): {losses}"
+        return Isolation("bwrap", choice, bwrap, warning if lacks else None)
     level = "user" if root and choice in ("auto", "user") else "none"
     return Isolation(level, choice, None, WEAKER[level])
 
@@ -252,6 +271,7 @@ def launch_prefix(
     config = {
         "level": isolation.level,
         "bwrap": isolation.bwrap,
+        "bwrap_lacks": bwrap_lacks(isolation.bwrap) if isolation.bwrap else [],
         "parent": os.getpid(),
         "marker": marker,
         "uid": run.uid,
@@ -768,7 +788,8 @@ def _bwrap_args(config: dict, source: dict[str, str]) -> list[str]:
 
     ``source`` maps a folder to show to where it can be bound from (itself, or a staged copy).
     """
-    args = ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent"]
+    args = ["--unshare-all", "--unshare-user", "--die-with-parent"]
+    args += [] if "--disable-userns" in config["bwrap_lacks"] else ["--disable-userns"]
     args += ["--new-session", "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = f"/{name}"
@@ -779,7 +800,7 @@ def _bwrap_args(config: dict, source: dict[str, str]) -> list[str]:
     args += [a for f in ETC_FILES for a in ["--ro-bind-try", f"/etc/{f}", f"/etc/{f}"]]
     args += ["--dev", "/dev", "--proc", "/proc"]
     for folder in ("/tmp", "/dev/shm"):
-        size = config["limits"]["disk_mb"]
+        size = None if "--size" in config["bwrap_lacks"] else config["limits"]["disk_mb"]
         args += [*(["--size", str(int(size * MB))] if size else []), "--tmpfs", folder]
     scratch = config["scratch"]
     args += ["--bind", scratch, scratch]

@@ -104,6 +104,18 @@ def test_only_bubblewrap_comes_without_a_warning():
     assert sandbox.resolve("none").warning is not None
 
 
+def test_an_old_bubblewrap_is_used_with_a_warning_saying_what_is_lost(monkeypatch):
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setattr(sandbox, "bwrap_lacks", lambda path: ("--size",))
+    chosen = sandbox.resolve("auto")
+    assert chosen.level == "bwrap" and "/tmp and /dev/shm are not size-limited" in chosen.warning
+
+
+@pytest.mark.skipif(BWRAP is None, reason="bubblewrap is not installed or cannot run here")
+def test_the_installed_bubblewrap_knows_every_option_used():
+    assert sandbox.bwrap_lacks(BWRAP) == ()
+
+
 def test_limits_are_checked():
     with pytest.raises(ValueError, match="memory_mb"):
         sandbox.Limits(memory_mb=0)
