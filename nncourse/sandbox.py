@@ -655,6 +655,7 @@ CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MB = 1024 * 1024
+MAX_FILES = 1024  # open files per process: also bounds the watchdog's work per process
 WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # covered by size-limited file systems
 ETC_FILES = (
     "ld.so.cache",
@@ -708,14 +709,20 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _rlimits(limits: dict, nproc: bool) -> dict[str, int]:
-    """The per-process limits that back up the watchdog (it sums over processes; these act at once)."""
-    found = {"RLIMIT_CORE": 0}
+    """The per-process limits that back up the watchdog (it sums over processes; these act at once),
+    never above the limits the launcher itself has (a process may lower its limits, not raise them)."""
+    import resource
+
+    found = {"RLIMIT_CORE": 0, "RLIMIT_NOFILE": MAX_FILES}
     if limits["memory_mb"]:
         found["RLIMIT_AS"] = int(limits["memory_mb"] * MB)
     if limits["disk_mb"]:
         found["RLIMIT_FSIZE"] = int(limits["disk_mb"] * MB)
     if nproc and limits["processes"]:
         found["RLIMIT_NPROC"] = int(limits["processes"])
+    for name, value in found.items():
+        hard = resource.getrlimit(getattr(resource, name))[1]
+        found[name] = value if hard == resource.RLIM_INFINITY else min(value, hard)
     return found
 
 
@@ -875,6 +882,7 @@ def _user_init(config: dict, cmd: list[str], lifeline: int) -> None:
         os._exit(1)
     _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE, None)  # nothing below reaches the host
+    _limit_ipc(config["limits"])
     _user_view(config)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     kernel = os.fork()
@@ -882,6 +890,14 @@ def _user_init(config: dict, cmd: list[str], lifeline: int) -> None:
         _in_child(lambda: _exec_student(config, cmd))
     signal.signal(signal.SIGINT, lambda signum, frame: _signal(kernel, signal.SIGINT))
     os._exit(_reap_until(kernel))
+
+
+def _limit_ipc(limits: dict) -> None:
+    """Bound System V shared memory and message queues of the new IPC namespace (memory that no
+    process's size shows); their defaults are practically unlimited."""
+    pages = int(limits["memory_mb"] or 1024) * MB // 4096
+    for name, value in (("shmall", pages), ("shmmni", 16), ("msgmni", 16)):
+        Path(f"/proc/sys/kernel/{name}").write_text(f"{value}\n")
 
 
 def _user_view(config: dict) -> None:
@@ -970,7 +986,27 @@ def _usage(pids: list[int]) -> tuple[int, int]:
         fields = dict(line.split(":", 1) for line in (status + rollup).splitlines() if ":" in line)
         tasks += int(fields.get("Threads", "1"))
         memory += int(fields.get("Pss", fields.get("VmRSS", "0 kB")).split()[0]) * 1024
-    return memory, tasks
+    return memory + _unlinked_bytes(pids), tasks
+
+
+def _unlinked_bytes(pids: list[int]) -> int:
+    """Space held by files that are open but have no name (memfd, deleted files), each counted once:
+    memory or disk that neither the processes' memory nor the folders' sizes show."""
+    seen: dict[tuple[int, int], int] = {}
+    for pid in pids:
+        try:
+            fds = list(os.scandir(f"/proc/{pid}/fd"))
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(fd.path)
+                if target.startswith("/memfd:") or target.endswith(" (deleted)"):
+                    info = os.stat(fd.path)
+                    seen[info.st_dev, info.st_ino] = info.st_blocks * 512
+            except OSError:
+                continue
+    return sum(seen.values())
 
 
 def _folder_bytes(folder: str, most: int = 20_000) -> float:

@@ -145,6 +145,35 @@ def test_forked_children_over_the_memory_limit_together_are_killed(level):
 
 
 @ALL
+def test_memory_in_nameless_files_counts_too(level):
+    code = """
+        import os, time
+        for i in range(8):  # 8 x 100 MB, each below the file size limit, no process grows
+            fd = os.memfd_create(f"m{i}")
+            for _ in range(100):
+                os.write(fd, b"x" * 1024 * 1024)
+        time.sleep(20)
+    """
+    limits = sandbox.Limits(memory_mb=512, processes=32, disk_mb=128, seconds=30)
+    done, _ = run(level, code, limits)
+    assert done.returncode == 120, done
+
+
+@pytest.mark.parametrize("level", ["user"])
+def test_system_v_shared_memory_is_bounded_by_the_memory_limit(level):
+    code = """
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.shmget.restype = ctypes.c_int
+        made = [libc.shmget(0, 100 * 1024 * 1024, 0o1600) for _ in range(8)]  # IPC_PRIVATE|IPC_CREAT
+        print(sum(m >= 0 for m in made))
+    """
+    limits = sandbox.Limits(memory_mb=512, processes=32, disk_mb=128, seconds=30)
+    done, _ = run(level, code, limits)
+    assert int(done.stdout) <= 5, done
+
+
+@ALL
 def test_forked_children_under_the_memory_limit_are_left_alone(level):
     limits = sandbox.Limits(memory_mb=512, processes=32, disk_mb=64, seconds=2)
     done, _ = run(level, FORKED_MEMORY, limits, args=["50"])
