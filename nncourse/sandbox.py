@@ -46,7 +46,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # The environment variable that tags every process of one submission (the launcher's cannot be changed).
@@ -110,8 +110,7 @@ class Isolation:
 class _Run:
     """What the grader process remembers of one running submission."""
 
-    scratch: Path
-    uid: int | None
+    uid: int | None = None
     lock: int | None = None
     launchers: list[int] = field(default_factory=list)
 
@@ -263,7 +262,7 @@ def launch_prefix(
         )
     scratch = Path(scratch).resolve()
     marker = f"{os.getpid()}.{uuid.uuid4().hex}"  # the grader's pid first: runs stay apart
-    run = _Run(scratch, None)
+    run = _Run()
     if os.geteuid() == 0 and isolation.level in ("bwrap", "user"):
         run.uid, run.lock = _take_uid()
     _ACTIVE[marker] = run
@@ -277,7 +276,7 @@ def launch_prefix(
         "uid": run.uid,
         "stage": str(_lock_dir()) if run.uid is not None else None,
         "scratch": str(scratch),
-        "limits": limits.__dict__,
+        "limits": asdict(limits),
         "python": _python_folders(),
         "visible": visible,
         "hidden": [str(Path(h).resolve()) for h in (*hidden, *_default_hidden())],
@@ -307,9 +306,8 @@ def _default_hidden() -> list[Path]:
     hidden = [Path(p) for p in ("/root", "/home", "/run", "/mnt", "/media", "/srv", "/autograder")]
     for checkout in (Path(__file__).resolve().parents[1], Path(sys.prefix).resolve().parent):
         if (checkout / "exercises").is_dir() or (checkout / ".git").exists():
-            hidden.append(
-                checkout
-            )  # the solutions live there; the environment in it is shown again
+            # The solutions live there; an environment inside it is shown again.
+            hidden.append(checkout)
     return [p for p in hidden if p.is_dir()]
 
 
@@ -495,19 +493,20 @@ def cleanup_leftovers() -> list[str]:
 
 
 def _cleanup_uids() -> list[str]:
+    """Kill the processes of submission user ids that no running grader holds."""
     cleaned = []
-    for slot in range(UID_SLOTS):
-        path = _lock_dir() / f"uid-{slot}"
-        if not path.exists():
-            continue
-        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    uids = {_uid_of(pid) for pid in _pids()}
+    for uid in sorted(u for u in uids if u is not None and 0 <= u - UID_BASE < UID_SLOTS):
+        fd = os.open(
+            _lock_dir() / f"uid-{uid - UID_BASE}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
+        )
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # a running grader's
             os.close(fd)
             continue
-        if _kill_uid(UID_BASE + slot):
-            cleaned.append(f"killed the processes of user id {UID_BASE + slot}")
+        if _kill_uid(uid):
+            cleaned.append(f"killed the processes of user id {uid}")
         os.close(fd)
     return cleaned
 
@@ -746,9 +745,8 @@ def _child_env(config: dict) -> dict[str, str]:
 def _in_child(body) -> None:
     """Run ``body`` in a forked child, which never returns into the launcher's code."""
     try:
-        signal.signal(
-            signal.SIGINT, signal.SIG_DFL
-        )  # ignored signals would stay ignored in the kernel
+        # An ignored signal would stay ignored in the kernel.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         body()
     except BaseException as error:  # reported on stderr; the launcher sees the exit status
         os.write(2, f"nncourse sandbox: {error}\n".encode())
@@ -811,9 +809,8 @@ def _bwrap_args(config: dict, source: dict[str, str]) -> list[str]:
         args += [*(["--size", str(int(size * MB))] if size else []), "--tmpfs", folder]
     scratch = config["scratch"]
     args += ["--bind", scratch, scratch]
-    for path in sorted(
-        source, key=len
-    ):  # after the scratch folder: a copy inside it stays read-only
+    # After the scratch folder: a folder shown inside it stays read-only.
+    for path in sorted(source, key=len):
         args += ["--ro-bind", source[path], path]
     return [*args, "--chdir", scratch, "--remount-ro", "/"]
 

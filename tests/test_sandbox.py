@@ -357,6 +357,18 @@ def test_leftovers_of_a_dead_grader_are_cleaned_up(tmp_path):
         shutil.rmtree(left, ignore_errors=True)
 
 
+@pytest.mark.skipif(not ROOT, reason="needs root to start processes as another user")
+def test_processes_of_a_submission_user_id_no_grader_holds_are_cleaned_up():
+    uid = sandbox.UID_BASE + sandbox.UID_SLOTS - 1
+    left = subprocess.Popen(["sleep", "30"], preexec_fn=lambda: as_user(uid), env={})
+    try:
+        cleaned = sandbox.cleanup_leftovers()
+        assert left.wait(timeout=5) == -signal.SIGKILL
+        assert f"killed the processes of user id {uid}" in cleaned
+    finally:
+        left.kill()
+
+
 # -- what the kernel can see -----------------------------------------------------------------------
 
 READ = """
