@@ -326,12 +326,18 @@ def _manager_class():
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             return [*self.sandbox_prefix, *super().format_kernel_cmd(extra_arguments)]
 
+        launcher = None  # the launcher's Popen, kept after jupyter_client lets go of it
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            self.launcher = self.provisioner.process
+
         async def _async_kill_kernel(self, restart: bool = False) -> None:
             # SIGTERM first: the launcher then kills all the submission's processes before it exits
             # (SIGKILL would leave, at level "none", the ones that left its process tree to init).
             import asyncio
 
-            process = getattr(self.provisioner, "process", None)
+            process = self.launcher
             if process is not None and process.poll() is None:
                 process.terminate()
                 for _ in range(300):
@@ -414,7 +420,7 @@ def protect_grader() -> None:
 def kill_kernel(km, marker: str) -> None:
     """Kill everything the submission with ``marker`` started (its kernel included) and wait for it."""
     provisioner = getattr(km, "provisioner", None)
-    process = getattr(provisioner, "process", None)
+    process = getattr(km, "launcher", None) or getattr(provisioner, "process", None)
     run = _ACTIVE.get(marker)
     if run is not None and process is not None:
         run.launchers.append(process.pid)
@@ -453,7 +459,7 @@ def kill_submission(marker: str) -> None:
 
 def limit_hit(km) -> str | None:
     """Which limit made the launcher stop the kernel of ``km``, as a sentence; None when none did."""
-    process = getattr(getattr(km, "provisioner", None), "process", None)
+    process = getattr(km, "launcher", None)
     code = None if process is None else process.poll()
     return _limit_sentence(code, km.sandbox_prefix)
 

@@ -480,17 +480,20 @@ def test_no_network(level):
 # -- real kernels ----------------------------------------------------------------------------------
 
 
-def execute(level: str, cells: list[str]):
+def execute(level: str, cells: list[str], memory_mb: int = 2048):
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
 
     scratch = sandbox.make_scratch()
-    limits = sandbox.Limits(memory_mb=2048, processes=32, disk_mb=64, seconds=60)
+    limits = sandbox.Limits(memory_mb=memory_mb, processes=32, disk_mb=64, seconds=60)
     km, marker = sandbox.submission_kernel(scratch, isolation(level), limits)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     client = NotebookClient(nb, km=km, timeout=30, startup_timeout=60, allow_errors=True)
     try:
         client.execute(**sandbox.start_options(scratch, marker))
+    except DeadKernelError:
+        nb.metadata["died"] = True
     finally:
         sandbox.kill_kernel(km, marker)
         sandbox.remove_scratch(scratch)
@@ -546,3 +549,18 @@ def environ_readable_by_same_user(protect: bool) -> bool:
 def test_a_protected_grader_keeps_its_environment_from_its_own_user():
     assert environ_readable_by_same_user(protect=False)
     assert not environ_readable_by_same_user(protect=True)
+
+
+def test_a_real_kernel_stopped_by_a_limit_says_which():
+    level = "bwrap" if BWRAP else "user" if ROOT else "none"
+    hog = """
+        import subprocess, sys, time
+        child = "block = bytearray(b'x') * (300 * 1024 * 1024); import time; time.sleep(20)"
+        children = [subprocess.Popen([sys.executable, "-c", child]) for _ in range(3)]
+        time.sleep(20)
+    """
+    nb, km = execute(level, [textwrap.dedent(hog)], memory_mb=768)
+    assert nb.metadata.get("died"), nb.cells[0].outputs
+    assert sandbox.limit_hit(km) == (
+        "used more memory than the limit of 768 MB (all its processes together)"
+    )
