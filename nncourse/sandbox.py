@@ -15,7 +15,9 @@ all when a limit is passed or when the grader goes away. Three levels of isolati
     for a grader that runs as root where bubblewrap cannot (many containers): the kernel runs as a user id
     of its own in its own process, mount, network and IPC namespaces; home folders, ``/run``, the grader's
     checkout and the folders the grader names are covered, ``/tmp`` is a size-limited file system of its own.
-    The rest of the file system stays visible, readable as far as its permissions allow.
+    The rest of the file system stays visible, readable as far as its permissions allow. Where even
+    root cannot make namespaces (``Isolation.namespaces`` False), only the user id separates the kernel,
+    and what it leaves in ``/tmp`` and co is counted and removed.
 ``none``
     the kernel runs as the grading user; limits and clean-up still apply, but the notebook can read and
     change that user's files: scores are only as trustworthy as the notebooks.
