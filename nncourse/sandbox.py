@@ -535,8 +535,8 @@ def cleanup_leftovers() -> list[str]:
     if os.geteuid() == 0:
         cleaned += _cleanup_uids()
     for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
-        owner = scratch.name[len(SCRATCH_PREFIX) :].split("-")[0]
-        if owner.isdigit() and not _alive(int(owner)) and scratch.is_dir():
+        owner, dash, _ = scratch.name[len(SCRATCH_PREFIX) :].partition("-")  # PID-random
+        if dash and owner.isdigit() and not _alive(int(owner)) and scratch.is_dir():
             shutil.rmtree(scratch, ignore_errors=True)
             cleaned.append(f"removed {scratch}")
     return cleaned
