@@ -23,6 +23,7 @@ from nncourse import sandbox
 ROOT = os.geteuid() == 0
 BWRAP = sandbox.bwrap_path()
 CHECKOUT = Path(sandbox.__file__).resolve().parents[1]
+NAMESPACES = ROOT and sandbox.namespaces_work()
 
 
 def isolation(level: str) -> sandbox.Isolation:
@@ -31,6 +32,8 @@ def isolation(level: str) -> sandbox.Isolation:
         pytest.skip("bubblewrap is not installed or cannot create a sandbox here")
     if level.startswith("user") and not ROOT:
         pytest.skip("the unprivileged-user level needs the tests to run as root")
+    if level == "user" and not NAMESPACES:
+        pytest.skip("root cannot create namespaces here (a container): only user-plain can run")
     if level == "user-plain":
         if python_for(level) is None:
             pytest.skip("no Python here that other users may run (level user without namespaces)")
