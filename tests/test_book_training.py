@@ -12,6 +12,8 @@ tested as orderings with a clear gap, so they would survive even a different las
 also with ``OPENBLAS_CORETYPE=Prescott`` (and Haswell, Sandybridge): it must pass under every kernel.
 """
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -86,6 +88,8 @@ def test_overfitting_and_early_stopping(moons, plain_run):
     assert curve[-1] > 1.25 * curve.min()
     assert np.all(np.diff(curve[np.argmin(curve) + 20 :]) > 0)  # steadily, once it has turned
     late = _accuracy(net, X_val, y_val)
+    # Restore the best weights in a copy: other tests use the fixture's network.
+    net = copy.deepcopy(net)
     for layer, (W, b) in zip(net.layers, best, strict=True):
         layer.W, layer.b = W, b
     early = _accuracy(net, X_val, y_val)
