@@ -415,3 +415,204 @@ def test_numbers_in_the_exercise_text():
     assert "$0.69 / 3 \\approx 0.23$" in text
     assert round(float(nn.binary_cross_entropy(MOST_LIKELY, GIFT)), 2) == 0.23
     assert "\\hat y = (0.8, 0.7, 0.1)" in text and "p_i" not in text
+
+
+# --- why it is called cross-entropy: entropy, KL divergence, nats and bits, label smoothing --------
+
+WEATHER = np.array([0.5, 0.25, 0.25])  # sunny, cloudy, rainy
+DOORS = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.1, 0.5, 0.4]])  # duck, beaver, walrus
+
+
+def smoothed_targets(epsilon=0.1, k=3):
+    """The chapter's label smoothing of the three doors: (1 - eps) one-hot + eps / k."""
+    return (1 - epsilon) * nn.one_hot(np.array([0, 1, 2]), num_classes=k) + epsilon / k
+
+
+def test_entropy_of_the_weather(prose):
+    from scipy.stats import entropy as scipy_entropy
+
+    h = float(nn.entropy(WEATHER))
+    assert h == pytest.approx(scipy_entropy(WEATHER), rel=1e-12)
+    assert h == pytest.approx(1.5 * np.log(2), rel=1e-12)  # the worked example's algebra
+    assert round(h, 2) == 1.04 and round(h, 4) == 1.0397
+    np.testing.assert_allclose(-np.log(WEATHER), [np.log(2), np.log(4), np.log(4)])
+    towns = np.array([[1.0, 0.0, 0.0], WEATHER, [1 / 3, 1 / 3, 1 / 3]])
+    np.testing.assert_allclose(
+        nn.entropy(towns, reduction="none"), [0.0, h, np.log(3)], rtol=1e-12, atol=0
+    )
+    assert round(float(np.log(3)), 2) == 1.10
+    assert "1.5 \\log 2" in prose
+    assert "{glue:text}`ce-weather-entropy:.2f`" in prose and "{glue:text}`ce-log-3:.2f`" in prose
+
+
+def test_the_two_forecasters(prose):
+    from scipy.stats import entropy as scipy_entropy
+
+    even, swapped = np.full(3, 1 / 3), np.array([0.25, 0.25, 0.5])
+    world = np.tile(WEATHER, (2, 1))
+    cross = nn.categorical_cross_entropy(world, np.array([even, swapped]), reduction="none")
+    gap = nn.kl_divergence(world, np.array([even, swapped]), reduction="none")
+    assert cross[0] == pytest.approx(np.log(3), rel=1e-12)  # an even forecast: always log k
+    assert cross[1] == pytest.approx(1.75 * np.log(2), rel=1e-12)
+    assert gap[0] == pytest.approx(scipy_entropy(WEATHER, even), rel=1e-12)
+    assert gap[1] == pytest.approx(scipy_entropy(WEATHER, swapped), rel=1e-12)
+    np.testing.assert_allclose(cross, nn.entropy(WEATHER) + gap, rtol=1e-12)
+    assert np.round(cross, 2).tolist() == [1.10, 1.21]
+    assert np.round(gap, 3).tolist() == [0.059, 0.173]
+    assert (cross > nn.entropy(WEATHER)).all()
+    for name in (
+        "ce-weather-even:.2f",
+        "ce-weather-swapped:.2f",
+        "ce-kl-even:.3f",
+        "ce-kl-swapped:.3f",
+    ):
+        assert f"{{glue:text}}`{name}`" in prose
+    assert "(exactly $\\log 3$" in prose
+
+
+@settings(deadline=None)  # a loaded machine must not fail a property test
+@given(st.integers(0, 2**32 - 1), st.integers(2, 6))
+def test_gibbs_inequality_and_the_decomposition(seed, k):
+    """KL(p || q) >= 0, H(p, q) = H(p) + KL(p || q), and the KL divergence of p from itself is 0."""
+    rng = np.random.default_rng(seed)
+    p, q = rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))
+    kl = float(nn.kl_divergence(p, q))
+    assert kl >= 0
+    assert float(nn.categorical_cross_entropy(p[None], q[None])) == pytest.approx(
+        float(nn.entropy(p)) + kl, rel=1e-9, abs=1e-12
+    )
+    assert float(nn.kl_divergence(p, p)) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_the_log_inequality_of_the_proof():
+    """log r <= r - 1 for r > 0, with equality only at r = 1: the step behind Gibbs' inequality."""
+    r = np.linspace(0.01, 10, 1000)
+    assert (np.log(r) <= r - 1 + 1e-15).all()
+    assert np.log(1.0) == 1.0 - 1
+
+
+def test_one_hot_cross_entropy_is_the_kl_divergence():
+    one_hot = nn.one_hot(np.array([0, 1, 2]), num_classes=3)
+    np.testing.assert_array_equal(nn.entropy(one_hot, reduction="none"), [0.0, 0.0, 0.0])
+    cross = nn.categorical_cross_entropy(one_hot, DOORS, reduction="none")
+    kl = nn.kl_divergence(one_hot, DOORS, reduction="none")
+    np.testing.assert_allclose(kl, cross, rtol=1e-12)
+    np.testing.assert_allclose(cross, -np.log([0.7, 0.4, 0.4]), rtol=1e-12)
+    assert np.round(cross, 4).tolist() == [0.3567, 0.9163, 0.9163]
+
+
+def test_the_figure_of_cross_entropy_entropy_and_kl(notebook, prose):
+    """The two-class curves: the alt text's numbers, recomputed (an alt text cannot be glued)."""
+    alt = next(
+        c.metadata["mystnb"]["image"]["alt"]
+        for c in notebook.cells
+        if c.cell_type == "code" and "y_hat_grid = np.linspace" in c.source
+    )
+    y_hat = np.linspace(0.01, 0.99, 99)
+    q = np.column_stack([1 - y_hat, y_hat])
+    soft = np.tile([0.3, 0.7], (len(y_hat), 1))
+    h_pq = nn.categorical_cross_entropy(soft, q, reduction="none")
+    assert round(float(y_hat[np.argmin(h_pq)]), 2) == 0.70
+    assert round(float(h_pq.min()), 2) == round(float(nn.entropy([0.3, 0.7])), 2) == 0.61
+    assert "lowest point 0.61 at y-hat = 0.7" in alt and "the entropy, 0.61" in alt
+    assert (h_pq >= float(nn.entropy([0.3, 0.7])) - 1e-12).all()
+    hard = np.tile([0.0, 1.0], (len(y_hat), 1))
+    np.testing.assert_allclose(
+        nn.categorical_cross_entropy(hard, q, reduction="none"),
+        nn.kl_divergence(hard, q, reduction="none"),
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(nn.kl_divergence(hard, q, reduction="none"), -np.log(y_hat))
+    assert "-log y-hat" in alt and "entropy line lies on 0" in alt
+    assert "{glue:text}`ce-soft-entropy:.2f`" in prose
+
+
+def test_nats_and_bits(prose):
+    from scipy.stats import entropy as scipy_entropy
+
+    bits = float(nn.entropy(WEATHER)) / np.log(2)
+    assert bits == pytest.approx(1.5, rel=1e-12)
+    assert bits == pytest.approx(scipy_entropy(WEATHER, base=2), rel=1e-12)
+    assert bits == pytest.approx(-np.sum(WEATHER * np.log2(WEATHER)), rel=1e-12)
+    assert 0.5 * 1 + 0.5 * 2 == 1.5  # the average number of yes-or-no questions
+    assert round(1 / np.log(2), 2) == 1.44 and round(float(np.log(2)), 4) == 0.6931
+    assert "{glue:text}`ce-weather-bits:.1f` bits" in prose
+    assert "{glue:text}`ce-nat-in-bits:.2f` bits" in prose
+
+
+def test_label_smoothing(prose):
+    from scipy.stats import entropy as scipy_entropy
+
+    smoothed = smoothed_targets()
+    np.testing.assert_allclose(smoothed.sum(axis=1), 1.0)
+    assert smoothed[0].tolist() == pytest.approx([0.9 + 0.1 / 3, 0.1 / 3, 0.1 / 3])
+    assert round(float(smoothed[0, 0]), 2) == 0.93
+    h = nn.entropy(smoothed, reduction="none")
+    np.testing.assert_allclose(h, scipy_entropy(smoothed[0]), rtol=1e-12)
+    assert round(float(h[0]), 4) == 0.2911
+    duck = smoothed[:1]
+    best_s = np.log(duck[0, 0] / duck[0, 1])
+    assert duck[0, 0] / duck[0, 1] == pytest.approx(28)
+    assert round(float(best_s), 2) == round(float(np.log(28)), 2) == 3.33
+    # at s = log 28 the softmax is the target, and the loss is the target's entropy, its minimum
+    np.testing.assert_allclose(nn.softmax([[best_s, 0.0, 0.0]])[0], duck[0], rtol=1e-12)
+    scores = [0.0, 1.0, 2.0, float(best_s), 5.0, 10.0]
+    losses = [float(nn.softmax_cross_entropy(duck, [[s, 0.0, 0.0]])) for s in scores]
+    one_hot_losses = [float(nn.softmax_cross_entropy([0], [[s, 0.0, 0.0]])) for s in scores]
+    assert losses[3] == pytest.approx(float(h[0]), rel=1e-12) and min(losses) == losses[3]
+    assert np.round(losses, 4).tolist() == [1.0986, 0.6181, 0.3729, 0.2911, 0.3467, 0.6668]
+    assert np.round(one_hot_losses, 4).tolist() == [1.0986, 0.5514, 0.2395, 0.069, 0.0134, 0.0001]
+    assert all(a > b for a, b in itertools.pairwise(one_hot_losses))  # falls towards 0 forever
+    fine = np.linspace(-5, 20, 2501)
+    assert min(float(nn.softmax_cross_entropy(duck, [[s, 0.0, 0.0]])) for s in fine) >= h[0] - 1e-12
+    assert round(losses[-1], 2) == 0.67
+    assert "$s = \\log 28 \\approx$ {glue:text}`ce-smooth-best-s:.2f`" in prose
+    assert "{glue:text}`ce-smooth-entropy:.4f`" in prose
+    assert "{glue:text}`ce-smooth-at-10:.2f` at $s = 10$" in prose
+    assert "{glue:text}`ce-smooth-duck:.2f`" in prose
+
+
+def test_kl_argument_order_and_zero_log_zero(prose):
+    from scipy.stats import entropy as scipy_entropy
+
+    split, model = np.array([0.5, 0.5]), np.array([0.9, 0.1])
+    forward, backward = float(nn.kl_divergence(split, model)), float(nn.kl_divergence(model, split))
+    assert forward == pytest.approx(scipy_entropy(split, model), rel=1e-12)
+    assert backward == pytest.approx(scipy_entropy(model, split), rel=1e-12)
+    assert (round(forward, 2), round(backward, 2)) == (0.51, 0.37)
+    assert "{glue:text}`ce-kl-pq:.2f` and {glue:text}`ce-kl-qp:.2f`" in prose
+    duck = np.array([1.0, 0.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.isnan(np.sum(duck * np.log(duck / DOORS[0])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(nn.kl_divergence(duck, DOORS[0])) == pytest.approx(-np.log(0.7), rel=1e-12)
+    assert float(scipy_entropy(duck, DOORS[0])) == pytest.approx(-np.log(0.7), rel=1e-12)
+
+
+def test_check_your_understanding_split_target(prose):
+    split = np.array([0.5, 0.5])
+    assert float(nn.entropy(split)) == pytest.approx(np.log(2), rel=1e-12)
+    assert float(nn.entropy(split)) / np.log(2) == pytest.approx(1.0, rel=1e-12)  # exactly 1 bit
+    y_hat = np.linspace(0.01, 0.99, 99)
+    losses = nn.categorical_cross_entropy(
+        np.tile(split, (99, 1)), np.column_stack([1 - y_hat, y_hat]), reduction="none"
+    )
+    assert round(float(y_hat[np.argmin(losses)]), 2) == 0.5
+    assert "$H(p) = \\log 2 \\approx$ {glue:text}`ce-log-2:.2f` nats, exactly 1 bit" in prose
+
+
+def test_the_package_functions_are_shown_and_called(notebook):
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    for name in ("entropy", "kl_divergence"):
+        assert f"```{{literalinclude}} ../nncourse/losses.py\n:pyobject: {name}\n```" in markdown
+        assert f"nn.{name}(" in code
+    assert "from nncourse.figures import palette" in code
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    at = headings.index("## Why it is called cross-entropy")
+    assert headings.index("## Computing it stably from logits") < at
+    next_section = next(h for h in headings[at + 1 :] if h.startswith("## "))
+    assert next_section == "## Check your understanding"
+    assert all(h.startswith("### ") for h in headings[at + 1 : headings.index(next_section)])
