@@ -118,7 +118,7 @@ def test_checker_prints_feedback_and_summary(capsys):
         (np.zeros(3), np.zeros((3, 1)), "a column where a flat array is expected"),
         (np.zeros((3, 1)), np.zeros(3), "a flat array where a column is expected"),
         (np.zeros((2, 3)), np.zeros((3, 2)), "transposed"),
-        (np.ones(3), np.array([1.0, np.nan, 1.0]), "overflow"),
+        (np.ones(3), np.array([1.0, np.nan, 1.0]), "not finite"),
         (np.array([1.0, -2.0]), np.array([-1.0, 2.0]), "wrong sign"),
         (np.array([1.0, 2.0, 3.0]), np.array([3.0, 6.0, 9.0]), "3 times"),
         (np.array([1.0, 2.0]), np.array([1.0, 2.5]), "values differ at index 1"),

@@ -28,7 +28,7 @@ from nncourse.exercises import load_exercise
 from nncourse.exercises import maths as ma
 from nncourse.exercises import softmax_regression as sr
 from nncourse.exercises import training as tr
-from nncourse.exercises.compare import diagnose
+from nncourse.exercises.compare import as_parts, assess
 from nncourse.grading import plan_calls
 
 EXERCISES = [
@@ -46,27 +46,41 @@ EXERCISES = [
 def failed_checks(exercise_id, functions, secret="test-secret"):
     """Run ``functions`` (name -> callable) on every call the grader would plan, in this process.
 
-    Returns ``{check name: first problem}`` for the checks of those functions that fail.
+    Returns ``{check name: first problem}`` for the checks of those functions that fail, judged as
+    the notebook's checks judge: :func:`~nncourse.exercises.compare.assess` (values, part names,
+    floats, warnings and arguments changed in place).
     """
     failed = {}
     for p in plan_calls(load_exercise(exercise_id), secret):
         function = functions.get(p.question.function)
         if function is None or p.check.name in failed:
             continue
+        args, kwargs = copy.deepcopy(p.call.args), copy.deepcopy(p.call.kwargs)
         try:
             with warnings.catch_warnings(record=True) as caught, np.errstate(**WARN_ON):
                 warnings.simplefilter("always")
-                value = function(*copy.deepcopy(p.call.args), **copy.deepcopy(p.call.kwargs))
-            items = list(value) if p.structured else [value]
-            received = [np.asarray(item) for item in items]
-            problem = diagnose(p.expected, received, rtol=p.check.rtol, atol=p.check.atol)
-            if problem is None and p.check.forbid_warnings and caught:
-                problem = f"warned: {caught[0].message}"
+                value = function(*args, **kwargs)
+            problem = assess(
+                p.expected,
+                as_parts(value, p.structured),
+                rtol=p.check.rtol,
+                atol=p.check.atol,
+                names=p.question.parts,
+                floats=p.question.floats,
+                warned=[w.message for w in caught],
+                forbid_warnings=p.check.forbid_warnings,
+                before=(*p.call.args, *p.call.kwargs.values()),
+                after=(*args, *kwargs.values()),
+            )
         except Exception as error:  # a wrong function may raise anything
             problem = f"raised {type(error).__name__}: {error}"
         if problem is not None:
             failed[p.check.name] = problem
     return failed
+
+
+def public_names(exercise_id, function):
+    return {c.name for c in load_exercise(exercise_id).question(function).public_checks}
 
 
 def checks_of(exercise_id, function):

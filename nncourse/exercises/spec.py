@@ -44,6 +44,21 @@ def as_call(inputs: Call | tuple) -> Call:
     )
 
 
+# Where a kind of problem looks for its hint when a check has none for the kind itself.
+KIND_FAMILY = {
+    "overflow": "nonfinite",
+    "divide": "nonfinite",
+    "invalid": "nonfinite",
+    "warned": "nonfinite",
+    "broadcast": "raised",
+    "row": "shape",
+    "column": "shape",
+    "flat": "shape",
+    "transposed": "shape",
+    "scalar": "shape",
+}
+
+
 @dataclass(frozen=True)
 class Check:
     """One named check of a function: inputs, points and the hint shown when it fails.
@@ -58,12 +73,19 @@ class Check:
     points : float
         Points earned when every call of the check matches the reference.
     hint : str
-        Shown under a failed check: the usual mistake behind it and how to fix it.
+        Shown under a failed check: the usual mistake behind it and how to fix it. The fallback when
+        ``hints`` has nothing for the problem found.
     forbid_warnings : bool
         Fail the check when the learner's function emits a warning (e.g. overflow in ``exp``) even if
         the values come out right.
     rtol, atol : float
         Tolerances of the comparison with the reference (:func:`numpy.allclose`).
+    hints : dict
+        Hints keyed by the kind of problem found (:data:`nncourse.exercises.compare.KINDS`: ``"nonfinite"``,
+        ``"overflow"``, ``"values"``, ``"row"``, ``"dtype"``, ``"mutated"``...), so that the hint follows
+        from what the function returned; see :meth:`hint_for`. The key ``"keepdims"`` is a template
+        (``{reductions}``) used when the learner's code has a reduction along an axis without
+        ``keepdims=True`` and the result is wrong.
     """
 
     name: str
@@ -73,6 +95,22 @@ class Check:
     forbid_warnings: bool = False
     rtol: float = 1e-6
     atol: float = 1e-9
+    hints: dict[str, str] = field(default_factory=dict)
+
+    def hint_for(self, problem: object = None) -> str:
+        """The hints for a problem of :func:`~nncourse.exercises.compare.diagnose`, else ``hint``.
+
+        Each kind in ``problem.kinds`` (one per failing part) looks for its own key, then its family's
+        (``"overflow"`` then ``"nonfinite"``, ``"row"`` then ``"shape"``, ``"broadcast"`` then
+        ``"raised"``); the distinct hints found are joined.
+        """
+        found = []
+        for kind in getattr(problem, "kinds", ()):
+            for key in (kind, KIND_FAMILY.get(kind)):
+                if key in self.hints:
+                    found.append(self.hints[key])
+                    break
+        return " ".join(dict.fromkeys(found)) if found else self.hint
 
     @property
     def hidden(self) -> bool:
@@ -92,11 +130,17 @@ class Check:
 
 @dataclass(frozen=True)
 class Question:
-    """One function the learner writes, its reference implementation and its checks."""
+    """One function the learner writes, its reference implementation and its checks.
+
+    ``parts`` names the parts of a tuple result as the question does (``("dW", "db")``), for the
+    feedback; ``floats`` makes integer or boolean results fail where the reference returns floats.
+    """
 
     function: str
     reference: Callable[..., Any]
     checks: Sequence[Check]
+    parts: tuple[str, ...] = ()
+    floats: bool = False
 
     @property
     def public_checks(self) -> list[Check]:
