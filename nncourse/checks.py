@@ -35,11 +35,13 @@ from nncourse.exercises.compare import (
     as_parts,
     assess,
     describe_error,
+    diagnose,
     format_value,
     is_structured,
     reductions_without_keepdims,
 )
 from nncourse.exercises.spec import Call, Check, Question
+from nncourse.gradcheck import numerical_gradient
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
 GRADING_ENV = (
@@ -248,6 +250,56 @@ def _summary_state(feedback: QuestionFeedback) -> str:
     if feedback.status == PASSED:
         return "public checks passed"
     return feedback.status
+
+
+def finite_difference_report(
+    loss: Callable[..., float],
+    params: list,
+    gradients: Callable[..., tuple] | tuple | list,
+    names: list[str] | None = None,
+    eps: float = 1e-6,
+) -> list[str]:
+    """Compare gradients with central differences of ``loss``, shapes first; print one line each.
+
+    ``loss(*params)`` is the scalar loss; ``gradients`` holds one array per parameter, or is the
+    function computing them from ``*params`` (an error it raises is reported, not raised). A gradient
+    whose shape is not its parameter's is reported as such, without a difference: broadcasting would
+    make a difference look small. Returns the printed lines.
+
+    Taught in: the backprop exercise (book/exercises/backprop.ipynb), section "Check your gradients".
+    """
+    names = names or [f"parameter {i + 1}" for i in range(len(params))]
+    if callable(gradients):
+        try:
+            gradients = gradients(*params)
+        except NotImplementedError:
+            raise
+        except Exception as error:  # the learner's code may raise anything
+            lines = [f"your gradients {describe_error(error)}"]
+            print("\n".join(lines))
+            return lines
+    lines = []
+    for i, (name, param, grad) in enumerate(zip(names, params, gradients, strict=False)):
+        param, grad = np.asarray(param, dtype=float), np.asarray(grad)
+        if grad.shape != param.shape:
+            words = _shape_words(param.shape, grad.shape)
+            lines.append(f"{name}: shape {grad.shape}, but the parameter's is {param.shape}{words}")
+            continue
+
+        def of(value, i=i):
+            return loss(*params[:i], value, *params[i + 1 :])
+
+        numeric = numerical_gradient(of, param, eps=eps)
+        difference = float(np.max(np.abs(grad - numeric), initial=0.0))
+        lines.append(f"{name}: largest difference from finite differences {difference:.1e}")
+    print("\n".join(lines))
+    return lines
+
+
+def _shape_words(expected: tuple, received: tuple) -> str:
+    problem = diagnose([np.zeros(expected)], [np.zeros(received)], rtol=0.0, atol=0.0)
+    text = str(problem).split(": ", 1)
+    return f": {text[1]}" if len(text) == 2 else ""
 
 
 def exercise(exercise_id: str) -> ExerciseChecker:

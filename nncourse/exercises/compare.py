@@ -186,7 +186,7 @@ def _shape_message(expected: tuple, received: tuple) -> tuple[str, str]:
     if len(expected) == 1 and received == (1, expected[0]):
         return "row", (
             f"{text}: a row with an extra leading axis where a flat array is expected; drop that"
-            " axis (keepdims=True, or a 2-D input, where none is wanted?)"
+            " axis (a keepdims=True that is not wanted?)"
         )
     if len(expected) == 1 and received == (expected[0], 1):
         return "column", (
@@ -297,20 +297,48 @@ def describe_error(error: BaseException) -> Problem:
     return Problem(text, kind)
 
 
-_REDUCTION = re.compile(
-    r"((?:np\.)?(?:max|min|sum|mean|amax|amin|logsumexp)\((?:[^()]|\([^()]*\))*\)"
-    r"|[\w\].)]+\.(?:max|min|sum|mean)\((?:[^()]|\([^()]*\))*\))"
-)
+_REDUCTION = re.compile(r"(?:\bnp\.|\.)(?:max|min|sum|mean|amax|amin)\(")
 
 
 def reductions_without_keepdims(source: str) -> list[str]:
     """The reductions along an axis in ``source`` that do not keep it, e.g. ``["z.max(axis=1)"]``."""
     found = []
     for match in _REDUCTION.finditer(source):
-        call = match.group(1)
+        end = _closing(source, match.end() - 1)
+        start = (
+            match.start() if match.group().startswith("np") else _receiver(source, match.start())
+        )
+        call = source[start:end]
         if "axis" in call and "keepdims" not in call and call not in found:
             found.append(call)
     return found
+
+
+def _closing(text: str, open_at: int) -> int:
+    """The index after the bracket that closes the one at ``open_at``."""
+    depth = 0
+    for i in range(open_at, len(text)):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(text[i], 0)
+        if depth == 0:
+            return i + 1
+    return len(text)
+
+
+def _receiver(text: str, dot: int) -> int:
+    """Where the expression before ``text[dot] == "."`` starts: ``np.exp(s)`` in ``np.exp(s).sum(...)``."""
+    i, depth = dot, 0
+    while i > 0:
+        c = text[i - 1]
+        if c in ")]":
+            depth += 1
+        elif c in "([":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and not (c.isalnum() or c in "_."):
+            break
+        i -= 1
+    return i
 
 
 def changed_inputs(before: tuple, after: tuple, names: list[str] | None = None) -> Problem | None:
@@ -318,7 +346,7 @@ def changed_inputs(before: tuple, after: tuple, names: list[str] | None = None) 
     for i, (b, a) in enumerate(zip(before, after, strict=True)):
         same = _same(b, a)
         if not same:
-            name = names[i] if names and i < len(names) else f"argument {i + 1}"
+            name = names[i] if names and i < len(names) else f"number {i + 1}"
             return Problem(
                 f"your function changed its argument {name} in place: it is"
                 f" {format_value(a)} after the call, {format_value(b)} before. Work on a copy"

@@ -58,6 +58,9 @@ KIND_FAMILY = {
     "scalar": "shape",
 }
 
+# Kinds whose problem text says what to change: without a hint of their own, no hint is shown.
+SELF_EXPLAINED = {"mutated", "dtype", "length"}
+
 
 @dataclass(frozen=True)
 class Check:
@@ -102,7 +105,8 @@ class Check:
 
         Each kind in ``problem.kinds`` (one per failing part) looks for its own key, then its family's
         (``"overflow"`` then ``"nonfinite"``, ``"row"`` then ``"shape"``, ``"broadcast"`` then
-        ``"raised"``); the distinct hints found are joined.
+        ``"raised"``); the distinct hints found are joined. A problem of a kind in
+        :data:`SELF_EXPLAINED` with no hint of its own gets none.
         """
         found = []
         for kind in getattr(problem, "kinds", ()):
@@ -110,6 +114,9 @@ class Check:
                 if key in self.hints:
                     found.append(self.hints[key])
                     break
+        kinds = set(getattr(problem, "kinds", ()))
+        if not found and kinds and kinds <= SELF_EXPLAINED:
+            return ""  # the problem already says what to change; the generic hint may mislead
         return " ".join(dict.fromkeys(found)) if found else self.hint
 
     @property
