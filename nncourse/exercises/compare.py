@@ -284,7 +284,8 @@ def describe_error(error: BaseException) -> Problem:
     if not frames:
         return Problem(text, kind)
     last = frames[-1]
-    where = f"in {last.name}, line {last.lineno}"
+    cell = " of its cell" if "ipykernel_" in last.filename else ""  # a notebook cell's own file
+    where = f"in {last.name}, line {last.lineno}{cell}"
     if last.line:
         where += f" (`{last.line.strip()}`)"
     callers = [f.name for f in frames[:-1] if f.name != last.name and f.name != "<module>"]
