@@ -127,7 +127,9 @@ def _run_check(question: Question, check: Check, function: Callable) -> CheckFee
         expected_value = question.reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs))
         structured = is_structured(expected_value)
         expected = as_parts(expected_value, structured)
-        fail = _failure_factory(check, _format_call(function, c), expected_value, function)
+        fail = _failure_factory(
+            question, check, _format_call(function, c), expected_value, function
+        )
         args, kwargs = copy.deepcopy(c.args), copy.deepcopy(c.kwargs)
         try:
             with warnings.catch_warnings(record=True) as caught, np.errstate(**WARN_ON):
@@ -162,10 +164,10 @@ def _run_check(question: Question, check: Check, function: Callable) -> CheckFee
 
 
 def _failure_factory(
-    check: Check, inputs: str, expected: object, function: Callable
+    question: Question, check: Check, inputs: str, expected: object, function: Callable
 ) -> Callable[[str, str], CheckFeedback]:
     def fail(received: str, problem: str) -> CheckFeedback:
-        hint = _keepdims_hint(check, problem, function) or check.hint_for(problem)
+        hint = _keepdims_hint(check, problem, function) or question.hint_for(check, problem)
         return CheckFeedback(
             check.name, False, inputs, format_value(expected), received, problem, hint
         )

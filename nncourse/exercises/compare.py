@@ -150,6 +150,7 @@ def _diagnose_array(
             f"received an array of {r.dtype} where floats are expected: the values may be right, "
             "but the question asks for a float array",
         )
+    labels = e.dtype.kind in "biu"  # class labels and counts: a ratio of them means nothing
     e, r = e.astype(float), r.astype(float)
     bad_finite = np.isfinite(e) & ~np.isfinite(r)
     if bad_finite.any():
@@ -177,8 +178,20 @@ def _diagnose_array(
     error = np.abs(r - e)[np.isfinite(e) & np.isfinite(r)].max(initial=0.0)
     return "values", (
         f"values differ{where}: expected {format_value(e[index])}, received {format_value(r[index])}"
-        f" ({int(wrong.sum())} of {e.size} values wrong, largest difference {error:.3g})"
+        f" ({int(wrong.sum())} of {e.size} values wrong, largest difference {error:.3g}"
+        f"{'' if labels else _whole_ratio(e, r)})"
     )
+
+
+def _whole_ratio(e: np.ndarray, r: np.ndarray) -> str:
+    """For one value, ", n times the expected one" when the ratio is a whole number n or 1/n."""
+    if e.size != 1 or not (np.isfinite(r).all() and np.abs(e).min() > 1e-12):
+        return ""
+    c = float(r.flat[0] / e.flat[0])
+    n = abs(c) if abs(c) >= 1 else 1 / abs(c) if c else 0.0
+    if n < 1.5 or not np.isclose(n, round(n), rtol=1e-9):
+        return ""
+    return f", {c:.6g} times the expected one"
 
 
 def _shape_message(expected: tuple, received: tuple) -> tuple[str, str]:

@@ -96,6 +96,7 @@ SOFTMAX = Question(
             lambda rng: [(_scores(rng),), (_scores(rng, n=7, k=3),), (_scores(rng, n=3, k=6),)],
             points=2,
             hint=ROWS_HINT,
+            hints=ROW_HINTS,
         ),
         Check(
             "hidden: huge scores without overflow",
@@ -103,6 +104,7 @@ SOFTMAX = Question(
             points=2,
             forbid_warnings=True,
             hint=OVERFLOW_HINT,
+            hints={**ROW_HINTS, "nonfinite": OVERFLOW_HINT},
         ),
         Check(
             "hidden: one example, one class, ten classes",

@@ -58,6 +58,8 @@ KIND_FAMILY = {
     "scalar": "shape",
 }
 
+# Kinds of an inf or nan result, or of a warning.
+WARNING_KINDS = {"nonfinite", "overflow", "divide", "invalid", "warned"}
 # Kinds whose problem text says what to change: without a hint of their own, no hint is shown.
 SELF_EXPLAINED = {"mutated", "dtype", "length"}
 
@@ -148,6 +150,20 @@ class Question:
     checks: Sequence[Check]
     parts: tuple[str, ...] = ()
     floats: bool = False
+
+    def hint_for(self, check: Check, problem: object = None) -> str:
+        """The hint under a failed ``check``: :meth:`Check.hint_for`, except for a check about warnings.
+
+        A ``forbid_warnings`` check's own hint is about overflow; when its problem is a finite wrong
+        value (no inf, nan or warning) and it has no hint keyed for it, the hint of the question's
+        first public check, about the formula, is shown instead.
+        """
+        kinds = set(getattr(problem, "kinds", ()))
+        about_warnings = not kinds or kinds & WARNING_KINDS or kinds & set(check.hints)
+        first = self.public_checks[0] if self.public_checks else check
+        if check.forbid_warnings and not about_warnings and first is not check:
+            return first.hint_for(problem)
+        return check.hint_for(problem)
 
     @property
     def public_checks(self) -> list[Check]:
