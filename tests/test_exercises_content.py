@@ -11,6 +11,7 @@ import contextlib
 import copy
 import itertools
 import math
+import re
 import warnings
 from typing import ClassVar
 from unittest import mock
@@ -29,6 +30,7 @@ from nncourse.exercises import maths as ma
 from nncourse.exercises import softmax_regression as sr
 from nncourse.exercises import training as tr
 from nncourse.exercises.compare import as_parts, assess
+from nncourse.exercises.spec import WARNING_KINDS
 from nncourse.grading import plan_calls
 
 EXERCISES = [
@@ -1454,3 +1456,17 @@ def test_wrong_sign_of_the_output_delta_is_reported():
     q = load_exercise("backprop").question("output_delta")
     feedback = run_public_checks(q, lambda Y, Y_hat: (Y - Y_hat) / Y.size)
     assert all("wrong sign" in c.problem for c in feedback.checks)
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "function", "wrong"),
+    [m[:3] for m in MISTAKES],
+    ids=[f"{m[1]}-{m[2].__name__}" for m in MISTAKES],
+)
+def test_hints_follow_what_was_received(exercise_id, function, wrong):
+    """A hint speaks of nan, inf or overflow only when the result had one or the function warned."""
+    feedback = run_public_checks(load_exercise(exercise_id).question(function), wrong)
+    for c in feedback.checks:
+        kinds = set(getattr(c.problem, "kinds", ()))
+        if not c.passed and not kinds & (WARNING_KINDS | {"raised", "broadcast"}):
+            assert not re.search(r"\bnan\b|\binf\b|overflow", c.hint), (c.name, c.problem, c.hint)
