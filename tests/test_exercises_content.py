@@ -739,6 +739,10 @@ def neuron_predict_strictly_above_a_half(X, w, b):
     return (np.asarray(X) @ np.asarray(w) + b > 0).astype(float)
 
 
+def neuron_predict_as_booleans(X, w, b):
+    return np.asarray(X) @ np.asarray(w) + b >= 0
+
+
 def binary_cross_entropy_summed(y, p):
     return nn.binary_cross_entropy(y, p, reduction="sum")
 
@@ -1271,6 +1275,13 @@ MISTAKES = [
         neuron_probability_as_a_column,
         checks_of("sigmoid", "neuron_probability"),
         "a column where a flat array",
+    ),
+    (
+        "sigmoid",
+        "neuron_predict",
+        neuron_predict_as_booleans,
+        checks_of("sigmoid", "neuron_predict"),
+        "floats are expected",
     ),
     (
         "sigmoid",
