@@ -784,6 +784,12 @@ def standardise_in_place(X_train, X_val):
     return X_train, (X_val - mean) / spread
 
 
+def dropout_in_place(a, p, seed, training):
+    if training:
+        a *= (np.random.default_rng(seed).random(a.shape) >= p) / (1.0 - p)
+    return a
+
+
 def forward_without_the_hidden_sigmoid(X, W1, b1, W2, b2):
     return nn.sigmoid((X @ W1 + b1) @ W2 + b2)
 
@@ -1363,6 +1369,16 @@ MISTAKES = [
         accuracy_as_a_count,
         checks_of("softmax_regression", "accuracy"),
         "values differ",
+    ),
+    (
+        "training",
+        "dropout_from_seed",
+        dropout_in_place,
+        {
+            "training with p = 0.5: kept entries double",
+            "hidden: random activations and drop probabilities, training",
+        },
+        "in place",
     ),
     (
         "backprop",
