@@ -63,6 +63,10 @@ TRANSPOSE_HINT = (
 SLOPE_HINT = (
     "Multiply element by element by σ'(Z1) = sigmoid_grad(Z1): the slope of the hidden layer."
 )
+FLAT_OUTPUT_HINT = (
+    "Do not flatten the output (no .ravel(), .flatten() or [:, 0]): with W2 of shape (h, k) the "
+    "output is (n, k), a column (n, 1) for one output unit."
+)
 GRADIENT_HINTS = {
     "row": "A bias gradient of shape (1, h) comes from delta.sum(axis=0, keepdims=True): drop keepdims, "
     "the biases are flat, b1 (h,) and b2 (k,).",
@@ -131,6 +135,7 @@ FORWARD = Question(
             [(X_XOR, W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
             hint="Z1 = X @ W1 + b1, A1 = sigmoid(Z1), Z2 = A1 @ W2 + b2, Y_hat = sigmoid(Z2): a sigmoid "
             "on both layers, and X on the left of W1 (rows are examples).",
+            hints={"flat": FLAT_OUTPUT_HINT},
         ),
         Check(
             "one output unit keeps its column, shape (n, 1)",
@@ -159,6 +164,7 @@ FORWARD = Question(
             ],
             forbid_warnings=True,
             hint="Use a sigmoid that does not overflow, such as the one imported at the top.",
+            hints={"flat": FLAT_OUTPUT_HINT},
         ),
         Check(
             "hidden: random networks",
