@@ -146,9 +146,11 @@ def open_site_page(browser, built_site):
         page = context.new_page()
         page.route(
             "**/*",
-            lambda route: route.continue_()
-            if urlparse(route.request.url).scheme in LOCAL_SCHEMES
-            else route.abort(),
+            lambda route: (
+                route.continue_()
+                if urlparse(route.request.url).scheme in LOCAL_SCHEMES
+                else route.abort()
+            ),
         )
         page.goto((built_site / f"{name}.html").as_uri() + query)
         page.evaluate(PAGE_READY)

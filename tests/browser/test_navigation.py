@@ -59,7 +59,9 @@ def test_drawer_opens_and_closes(open_site_page, name, screen, drawer):
 def test_sidebar_collapses_on_a_laptop(open_site_page, name):
     page = open_site_page(name, "laptop")
     sidebar = page.locator("#pst-primary-sidebar")
-    visible = "s => getComputedStyle(s).visibility !== 'hidden' && s.getBoundingClientRect().right > 0"
+    visible = (
+        "s => getComputedStyle(s).visibility !== 'hidden' && s.getBoundingClientRect().right > 0"
+    )
     assert sidebar.evaluate(visible), f"{name}: the sidebar is not shown to begin with"
     button = page.locator(".primary-toggle:visible")
     assert button.count() == 1, f"{name}: {button.count()} visible sidebar buttons"
