@@ -3,7 +3,12 @@
 // nncourse-more-right while content is hidden on its right, nncourse-more-left while content is
 // hidden on its left; nncourse.css fades that edge. Updated when the box scrolls or changes size.
 (() => {
-  const SCROLLERS = 'mjx-container[display="true"], .table-wrapper, div.highlight pre';
+  const SCROLLERS = [
+    'mjx-container[display="true"]',
+    ".pst-scrollable-table-container", // pydata-sphinx-theme's box round a table
+    ".table-wrapper",
+    "div.highlight pre",
+  ].join(", ");
 
   const mark = (box) => {
     const hidden = box.scrollWidth - box.clientWidth;
