@@ -51,6 +51,8 @@ SYMBOLS = {
     "to": "→",
     "in": "∈",
     "frac": "",
+    "dfrac": "",
+    "tfrac": "",
     "dots": "…",
     "ldots": "…",
     "cdots": "⋯",
@@ -86,20 +88,36 @@ def _prose(node: nodes.Node) -> str:
 
 
 def section_texts(doctree: nodes.document) -> list[list[str]]:
-    """``[[id, title, text], ...]``, one per section of the page, in reading order."""
+    """``[[id, title, text, parent id], ...]``: each section of the page, in reading order, with
+    its own text (its subsections come as entries of their own) and the id of the section it is in
+    (``""`` at the top); then each glossary term with its definition."""
     sections = []
     for section in doctree.findall(nodes.section):
         title = section.next_node(nodes.title)
         text = " ".join("".join(_prose(child) for child in section.children).split())
-        sections.append([section["ids"][0], title.astext() if title else "", text])
+        title = title.astext() if title else ""
+        sections.append([section["ids"][0], title, text, _section_id(section.parent)])
+    # Glossary terms are search results of their own (#term-...): their definition is the excerpt.
+    for term in doctree.findall(nodes.term):
+        definition = term.next_node(nodes.definition, siblings=True)
+        if term["ids"] and definition is not None:
+            text = " ".join(_prose(definition).split())
+            sections.append([term["ids"][0], term.astext(), text, _section_id(term)])
     return sections
+
+
+def _section_id(node: nodes.Node | None) -> str:
+    """The id of the section ``node`` is in, ``""`` outside every section."""
+    while node is not None and not isinstance(node, nodes.section):
+        node = node.parent
+    return node["ids"][0] if node is not None else ""
 
 
 def write_search_text(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     pages = {
-        docname: section_texts(app.env.get_doctree(docname))
+        docname: section_texts(app.env.get_and_resolve_doctree(docname, app.builder))
         for docname in sorted(app.env.found_docs)
     }
     static = Path(app.outdir) / "_static"

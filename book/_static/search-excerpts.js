@@ -16,11 +16,13 @@
   const pageHtml = (sections) => {
     const main = document.createElement("div");
     main.setAttribute("role", "main");
-    for (const [id, , text] of sections) {
-      const section = main.appendChild(document.createElement("section"));
+    const byId = new Map();
+    for (const [id, , text, parent] of sections) {
+      const section = document.createElement("section");
       section.id = id;
-      section.appendChild(document.createElement("p")).textContent = text;
-      main.append(" ");
+      section.appendChild(document.createElement("p")).textContent = `${text} `;
+      (byId.get(parent) ?? main).appendChild(section);
+      byId.set(id, section);
     }
     return `<!DOCTYPE html><html><body>${main.outerHTML}</body></html>`;
   };

@@ -9,10 +9,13 @@ var Scorer = {
     const query = Scorer.words(new URLSearchParams(window.location.search).get("q") || "");
     if (!query.length || anchor || descr) return score;
     const words = Scorer.words(title).filter((w, i) => i > 0 || !["the", "a", "an"].includes(w));
-    if (query.every((w, i) => words[i] === w)) return score + 60;
-    if (query.every((w) => words.includes(w))) return score + 20;
+    if (query.every((w, i) => words[i] === w)) return score + Scorer.titleStart;
+    if (query.every((w) => words.includes(w))) return score + Scorer.titleWords;
     return score;
   },
+  // Above an exact index entry (a glossary term scores 100) and far above the rest.
+  titleStart: 200,
+  titleWords: 20,
   words: (text) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean),
 
   // Sphinx's defaults (sphinx/themes/basic/static/searchtools.js).
