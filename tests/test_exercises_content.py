@@ -520,6 +520,8 @@ class SmallEngine:
     shared_visited = False  # a visited set that outlives one call of backward()
     naive_tanh = False  # tanh as (e^2a - 1) / (e^2a + 1)
     numbers_on_the_right_only = False  # no __radd__, __rmul__, __rsub__
+    no_visited = False  # a topological order without a visited set lists a shared value twice
+    seed_accumulates = False  # backward() adds 1 to the output's gradient instead of setting it
     _visited: ClassVar[set] = set()
 
     def __init__(self, data, prev=()):
@@ -609,13 +611,13 @@ class SmallEngine:
             node, done = stack.pop()
             if done:
                 order.append(node)
-            elif node not in visited:
+            elif self.no_visited or node not in visited:
                 visited.add(node)
                 stack += [(node, True)] + [(child, False) for child in node._prev]
         return order
 
     def backward(self):
-        self.grad = 1.0
+        self.grad = self.grad + 1.0 if self.seed_accumulates else 1.0
         for node in reversed(self._order()):
             node._backward()
 
@@ -826,6 +828,49 @@ def accuracy_as_a_count(X, y, W, b):
 def gradients_with_bias_sums_over_everything(X, Y, W1, b1, W2, b2):
     dW1, db1, dW2, db2 = bp.gradients(X, Y, W1, b1, W2, b2)
     return dW1, db1.sum(), dW2, db2.sum()
+
+
+def best_checkpoint_at_the_first_rise(val_losses, weights):
+    for t in range(1, len(val_losses)):
+        if val_losses[t] >= val_losses[t - 1]:
+            return t - 1, np.asarray(weights)[t - 1]
+    return len(val_losses) - 1, np.asarray(weights)[-1]
+
+
+def standardise_guarding_a_zero_spread(X_train, X_val):
+    mean, spread = X_train.mean(axis=0), X_train.std(axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    return (X_train - mean) / spread, (X_val - mean) / spread
+
+
+def classify_with_det(H):
+    D = np.linalg.det(H)
+    return (
+        ma.SADDLE
+        if D < 0
+        else ma.UNDECIDED
+        if D == 0
+        else ma.MINIMUM
+        if H[0][0] > 0
+        else ma.MAXIMUM
+    )
+
+
+def cross_entropy_shifted_by_the_global_max(Z, y):
+    shifted = Z - Z.max()
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return -log_p[np.arange(len(y)), y].mean()
+
+
+def accuracy_counting_any_tied_maximum(X, y, W, b):
+    Z = sr.logits(X, W, b)
+    return np.mean(Z[np.arange(len(y)), y] == Z.max(axis=1))
+
+
+def gradients_one_hot_without_k(X, y, W, b):
+    Z = sr.logits(X, W, b)
+    error = np.exp(nn.log_softmax(Z, axis=1)) - nn.one_hot(y)
+    return X.T @ error / len(X), error.mean(axis=0)
 
 
 MISTAKES = [
@@ -1093,7 +1138,12 @@ MISTAKES = [
         "autodiff",
         "grad_of",
         with_engine(ad.grad_of, engine(accumulate=False)),
-        {"a node used twice", "hidden: nodes used twice at random points"},
+        {
+            "a node used twice",
+            "hidden: nodes used twice at random points",
+            "an intermediate value used twice",
+            "hidden: intermediate values used twice at random points",
+        },
         "values differ",
     ),
     (
@@ -1429,6 +1479,63 @@ MISTAKES = [
         checks_of("backprop", "gradients"),
         "db1: received shape ()",
     ),
+    (
+        "autodiff",
+        "grad_of",
+        with_engine(ad.grad_of, engine(no_visited=True)),
+        {
+            "an intermediate value used twice",
+            "hidden: intermediate values used twice at random points",
+        },
+        "values differ",
+    ),
+    (
+        "autodiff",
+        "backward_twice",
+        with_engine(ad.backward_twice, engine(seed_accumulates=True)),
+        checks_of("autodiff", "backward_twice"),
+        "values differ",
+    ),
+    (
+        "training",
+        "best_checkpoint",
+        best_checkpoint_at_the_first_rise,
+        {
+            "a bump on the way down is not the lowest point",
+            "hidden: a plateau at the bottom, the first epoch of it",
+            "hidden: random validation curves",
+        },
+        "values differ",
+    ),
+    (
+        "training",
+        "standardise",
+        standardise_guarding_a_zero_spread,
+        {"a column that is constant in training becomes 0, not nan"},
+        "values differ",
+    ),
+    ("maths", "classify", classify_with_det, {"D = 0 is undecided"}, "values differ"),
+    (
+        "softmax_regression",
+        "cross_entropy",
+        cross_entropy_shifted_by_the_global_max,
+        {"logits of ±1000 stay finite, without warnings", "hidden: huge logits without overflow"},
+        "not finite",
+    ),
+    (
+        "softmax_regression",
+        "accuracy",
+        accuracy_counting_any_tied_maximum,
+        {"a tie goes to the first of the largest scores"},
+        "values differ",
+    ),
+    (
+        "softmax_regression",
+        "gradients",
+        gradients_one_hot_without_k,
+        {"a class that no example has"},
+        "raised ValueError",
+    ),
 ]
 
 
@@ -1497,3 +1604,22 @@ def test_hints_follow_what_was_received(exercise_id, function, wrong):
         kinds = set(getattr(c.problem, "kinds", ()))
         if not c.passed and not kinds & (WARNING_KINDS | {"raised", "broadcast"}):
             assert not re.search(r"\bnan\b|\binf\b|overflow", c.hint), (c.name, c.problem, c.hint)
+
+
+def test_training_exercise_demo_overfits_with_a_clear_margin():
+    """What the exercise's last cell lets the learner see, on every BLAS kernel (lr 0.2 is not chaotic)."""
+    from nncourse.datasets import moons
+
+    X, y = moons(n_samples=80, noise=0.35, seed=0)
+    train, val = tr.split_indices(len(X), 0.5, seed=0)
+    Z_train, Z_val = tr.standardise(X[train], X[val])
+    net = nn.MLP([2, 64, 64, 1], hidden_activation="tanh", seed=0)
+    val_losses, train_losses = [], []
+    for _ in range(60):
+        net.fit(Z_train, y[train], epochs=50, lr=0.2)
+        val_losses.append(net.loss(Z_val, y[val]))
+        train_losses.append(net.loss(Z_train, y[train]))
+    best, _ = tr.best_checkpoint(np.array(val_losses), np.zeros((60, 1)))
+    assert best < 20  # the lowest validation loss comes early (round 7 measured)
+    assert val_losses[-1] > 2 * val_losses[best]  # and then it climbs (1.73 against 0.38)
+    assert train_losses[-1] < train_losses[best] / 5  # while the training loss keeps falling

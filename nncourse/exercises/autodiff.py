@@ -26,6 +26,7 @@ ARITHMETIC: dict[str, Callable] = {
     "x * y + x": lambda x, y: x * y + x,
     "2 * x - 1 + (3 - y)": lambda x, y: 2 * x - 1 + (3 - y),
     "-x + y ** 3 * 0.5": lambda x, y: -x + y**3 * 0.5,
+    "z * z + z with z = x * y": lambda x, y: (lambda z: z * z + z)(x * y),
 }
 FUNCTIONS: dict[str, Callable] = {
     "tanh(x)": lambda x: x.tanh(),
@@ -53,13 +54,18 @@ def grad_of_function(expression: str, x: float) -> np.ndarray:
 
 
 def backward_twice(x: float, y: float) -> np.ndarray:
-    """Reference: ``[f, df/dx, df/dy]`` of tanh(x y + x) after a backward pass, zeroing, and another."""
+    """Reference: ``[f, df/dx, df/dy]`` of tanh(x y + x) after backward, zeroing all but the output, backward."""
     X, Y = Value(x), Value(y)
     product = X * Y
     total = product + X
     out = total.tanh()
     out.backward()
-    for node in (X, Y, product, total, out):
+    for node in (
+        X,
+        Y,
+        product,
+        total,
+    ):  # every value but the output, whose gradient backward() sets
         node.grad = 0.0
     out.backward()
     return np.array([out.data, X.grad, Y.grad])
@@ -198,16 +204,25 @@ TOPOLOGICAL_HINT = (
     "hits Python's recursion limit (about 1000 calls) on a graph thousands of nodes deep."
 )
 SEED_HINT = (
-    "backward() sets the output's own gradient to 1 before it walks the graph (dL/dL = 1); after the "
-    "gradients are zeroed, a second call must give the same gradients again."
+    "backward() sets the output's own gradient to 1 (self.grad = 1.0, not +=) before it walks the graph, "
+    "and builds its visited set inside the call (not as a default argument or a global), so that a "
+    "second call walks the whole graph again and gives the same gradients."
+)
+SHARED_HINT = (
+    "Each value must appear once in the topological order, even when several values use it: keep a "
+    "visited set, and add a value to the order only after all its inputs."
+)
+FUNCTION_HINT = (
+    "d tanh(a)/da = 1 - tanh(a)², d exp(a)/da = exp(a); and 2 * x needs __rmul__, -x needs __neg__."
 )
 TANH_HINT = (
     "math.tanh is exact for any input; (exp(2x) - 1) / (exp(2x) + 1) overflows beyond x ≈ 355. The local "
     "derivative is 1 - tanh(x)², from the output you already computed."
 )
 ZERO_HINT = (
-    "Set every parameter's .grad to 0 before each backward pass: gradients accumulate, so without zeroing "
-    "each step uses the sum of all the gradients so far."
+    "Set every parameter's .grad to 0 before each backward pass (gradients accumulate, so without zeroing "
+    "each step uses the sum of all the gradients so far), and step against the gradient: "
+    "p.data -= lr * p.grad."
 )
 
 
@@ -234,6 +249,9 @@ GRAD_OF = Question(
             "d(ab)/da = b, d(a + b)/da = 1; start from out.grad = 1.",
         ),
         _arithmetic_check("a node used twice", ["x * x", "x * y + x"], ACCUMULATE_HINT),
+        _arithmetic_check(
+            "an intermediate value used twice", ["z * z + z with z = x * y"], SHARED_HINT
+        ),
         _arithmetic_check("numbers on either side", ["2 * x - 1 + (3 - y)"], NUMBER_HINT),
         _arithmetic_check(
             "negation and a power",
@@ -243,6 +261,11 @@ GRAD_OF = Question(
         _hidden_arithmetic("hidden: products and sums at random points", ["x * y", "x + y"]),
         _hidden_arithmetic(
             "hidden: nodes used twice at random points", ["x * x", "x * y + x"], ACCUMULATE_HINT
+        ),
+        _hidden_arithmetic(
+            "hidden: intermediate values used twice at random points",
+            ["z * z + z with z = x * y"],
+            SHARED_HINT,
         ),
         _hidden_arithmetic(
             "hidden: numbers, negation and powers at random points",
@@ -265,7 +288,7 @@ GRAD_OF_FUNCTION = Question(
         Check(
             "tanh(2 * x) * exp(-x) combines them",
             [("tanh(2 * x) * exp(-x)", 0.3)],
-            hint=NUMBER_HINT,
+            hint=FUNCTION_HINT,
         ),
         Check("tanh of ±500", [("tanh(x)", 500.0), ("tanh(x)", -500.0)], hint=TANH_HINT),
         Check(

@@ -109,8 +109,8 @@ SLOPE_OF_CUBE = Question(
             hint=CENTRAL_HINT,
         ),
         Check(
-            "several points at once, ε = 0.5",
-            [(np.array([-1.0, 0.0, 1.0, 3.0]), 0.5)],
+            "several points at once, ε = 0.25",
+            [(np.array([-1.0, 0.0, 1.0, 3.0]), 0.25)],
             hint=CENTRAL_HINT + " Use NumPy operations so an array of x works element by element.",
         ),
         Check(
@@ -169,12 +169,17 @@ GRADIENT = Question(
             hint="The term -3xy gives -3y when differentiating by x and -3x by y.",
         ),
         Check(
+            "arrays of points give a (2, n) result",
+            [(np.array([0.0, 1.5, 2.0]), np.array([0.0, 2.25, -1.0]))],
+            hint="np.array([fx, fy]) stacks two arrays of shape (n,) into shape (2, n): row 0 holds ∂f/∂x.",
+        ),
+        Check(
             "hidden: random points",
             lambda rng: [(float(a), float(b)) for a, b in rng.uniform(-3.0, 3.0, size=(4, 2))],
             points=2,
         ),
         Check(
-            "hidden: arrays of points give a (2, n) result",
+            "hidden: random arrays of points give a (2, n) result",
             lambda rng: [(_points(rng), _points(rng))],
             points=1,
             hint="np.array([fx, fy]) stacks two arrays of shape (n,) into shape (2, n).",
@@ -189,7 +194,8 @@ CLASSIFY = Question(
         Check(
             "a bowl and a dome",
             [(np.array([[2.0, 0.0], [0.0, 2.0]]),), (np.array([[-2.0, 0.0], [0.0, -1.0]]),)],
-            hint="D > 0: a minimum when f_xx > 0 and a maximum when f_xx < 0.",
+            hint="D > 0: a minimum when f_xx > 0 and a maximum when f_xx < 0. Return one of the constants, "
+            "MINIMUM (1), MAXIMUM (-1), SADDLE (0) or UNDECIDED (2), not a string.",
         ),
         Check(
             "a saddle with a large mixed derivative",
@@ -198,8 +204,13 @@ CLASSIFY = Question(
         ),
         Check(
             "D = 0 is undecided",
-            [(np.array([[1.0, 1.0], [1.0, 1.0]]),), (np.array([[0.0, 0.0], [0.0, 3.0]]),)],
-            hint="When D = 0 the test says nothing: return UNDECIDED, not a minimum.",
+            [
+                (np.array([[1.0, 1.0], [1.0, 1.0]]),),
+                (np.array([[0.0, 0.0], [0.0, 3.0]]),),
+                (np.full((2, 2), 2.884423198807432),),
+            ],
+            hint="When D = 0 the test says nothing: return UNDECIDED (2), not a minimum or a saddle. Compute D "
+            "from its formula: np.linalg.det rounds some D = 0 to 1e-15.",
         ),
         Check(
             "hidden: random minima and maxima",

@@ -115,8 +115,8 @@ Y_SQUARE = np.array([2, 0, 1])
 
 BIAS_HINT = "Add the bias b, shape (k,), to every row: X @ W + b."
 OVERFLOW_HINT = (
-    "np.exp(1000) is inf. Use the log-sum-exp form: log softmax(z) = z - max(z) - log(sum(exp(z - max(z)))) "
-    "row by row (nn.log_softmax does it), so exp never sees a positive number."
+    "np.exp(1000) is inf. Use the log-sum-exp form: log softmax(z) = z - max(z) - log(sum(exp(z - max(z)))), "
+    "with each row's own max (Z.max(axis=1, keepdims=True)), so exp never sees a positive number."
 )
 ONE_HOT_HINT = (
     "P has shape (n, k) and y holds one integer label per row: subtract the one-hot rows "
@@ -155,7 +155,10 @@ CROSS_ENTROPY = Question(
         ),
         Check(
             "logits of ±1000 stay finite, without warnings",
-            [(np.array([[1000.0, 0.0, -1000.0], [-1000.0, 1000.0, 0.0]]), np.array([0, 2]))],
+            [
+                (np.array([[1000.0, 0.0, -1000.0], [-1000.0, 1000.0, 0.0]]), np.array([0, 2])),
+                (np.array([[1000.0, 0.0], [-1000.0, -1001.0]]), np.array([0, 1])),
+            ],
             forbid_warnings=True,
             hint=OVERFLOW_HINT,
         ),
@@ -190,6 +193,12 @@ GRADIENTS = Question(
             "as many examples as classes",
             [(X_SQUARE, Y_SQUARE, W_SMALL, B_SMALL)],
             hint=ONE_HOT_HINT,
+        ),
+        Check(
+            "a class that no example has",
+            [(X_SMALL, np.array([0, 1, 0, 1, 0]), W_SMALL, B_SMALL)],
+            hint="Give one_hot the number of classes, nn.one_hot(y, num_classes=k) with k = W.shape[1]: "
+            "from the labels alone it cannot know a class nobody has.",
         ),
         Check(
             "huge weights without overflow",
@@ -284,6 +293,11 @@ ACCURACY = Question(
             "the fraction of largest logits that match the labels",
             [(X_SMALL, Y_SMALL, W_SMALL, B_SMALL)],
             hint="np.argmax(logits, axis=1) is each row's predicted class; compare it with y and average.",
+        ),
+        Check(
+            "a tie goes to the first of the largest scores",
+            [(X_SMALL, np.array([0, 1, 1, 0, 2]), np.zeros((2, 3)), np.zeros(3))],
+            hint="With equal scores the predicted class is the first of them, as np.argmax(Z, axis=1) gives.",
         ),
         Check(
             "hidden: random problems",

@@ -28,11 +28,13 @@ def split_indices(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, n
 def standardise(X_train: np.ndarray, X_val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""Reference: both sets as :math:`(X - \mu) / s`, with the training rows' column means and spreads.
 
-    A column that is constant in the training rows keeps :math:`s = 1`, so it becomes 0, not nan.
+    A column whose values are all equal in the training rows keeps :math:`s = 1`, so it becomes 0, not nan.
     """
     X_train, X_val = np.asarray(X_train, dtype=float), np.asarray(X_val, dtype=float)
     mean, spread = X_train.mean(axis=0), X_train.std(axis=0)
-    spread = np.where(spread > 0, spread, 1.0)
+    # Equal values, not a zero spread: np.std of a constant column can round to 1e-16 instead of 0.
+    constant = X_train.max(axis=0) == X_train.min(axis=0)
+    spread = np.where(constant, 1.0, spread)
     return (X_train - mean) / spread, (X_val - mean) / spread
 
 
@@ -77,6 +79,10 @@ LEAK_HINT = (
     "X_train.std(axis=0), and apply those same numbers to the validation rows. Statistics from all rows "
     "let the validation set leak into training."
 )
+CONSTANT_HINT = (
+    "Where a column's values are all equal in the training rows, divide by 1 instead of its spread. Test "
+    "for equal values (X_train.max(axis=0) == X_train.min(axis=0)): np.std of three 0.1s is 1.4e-17, not 0."
+)
 SCALE_HINT = (
     "Inverted dropout divides the kept entries by 1 - p during training, so nothing needs to change at "
     "evaluation time, when the input comes back unchanged."
@@ -84,10 +90,16 @@ SCALE_HINT = (
 
 
 def _curve(rng, epochs=12):
-    """A noisy validation curve that falls, then rises: a U with its minimum somewhere inside."""
+    """A noisy validation curve that falls, then rises, with a bump on the way down before its lowest point.
+
+    The bump makes an early local minimum, so stopping at the first rise is not the best epoch.
+    """
     t = np.arange(epochs)
-    bottom = rng.integers(2, epochs - 2)
-    return 0.4 + 0.02 * (t - bottom) ** 2 + rng.uniform(0.0, 0.01, size=epochs)
+    bottom = int(rng.integers(4, epochs - 2))
+    curve = 0.4 + 0.02 * (t - bottom) ** 2 + rng.uniform(0.0, 0.01, size=epochs)
+    bump = int(rng.integers(1, bottom - 1))
+    curve[bump] += 0.05 + 0.02 * (2 * (bottom - bump) + 1)  # higher than the epoch before it
+    return curve
 
 
 def _plateau(rng, epochs=10):
@@ -153,8 +165,14 @@ STANDARDISE = Question(
         ),
         Check(
             "a column that is constant in training becomes 0, not nan",
-            [(np.array([[1.0, 4.0], [3.0, 4.0]]), np.array([[2.0, 5.0]]))],
-            hint="Where a column's spread is 0, divide by 1 instead: np.where(s > 0, s, 1.0).",
+            [
+                (np.array([[1.0, 4.0], [3.0, 4.0]]), np.array([[2.0, 5.0]])),
+                (
+                    np.array([[1.0, 0.1], [2.0, 0.1], [4.0, 0.1]]),
+                    np.array([[3.0, 0.1], [0.0, 0.2]]),
+                ),
+            ],
+            hint=CONSTANT_HINT,
         ),
         Check(
             "hidden: training and validation rows from different distributions",
@@ -171,7 +189,7 @@ STANDARDISE = Question(
             "hidden: a column that is constant in training",
             lambda rng: [_with_constant_column(*_two_populations(rng), float(rng.normal()))],
             points=1,
-            hint="Where a column's spread is 0, divide by 1 instead: np.where(s > 0, s, 1.0).",
+            hint=CONSTANT_HINT,
         ),
     ],
 )
@@ -273,6 +291,12 @@ BEST_CHECKPOINT = Question(
             ],
             hint="The best epoch is where the validation loss is smallest (np.argmin), counted from 0; "
             "return it with the weights saved after that epoch, weights[epoch].",
+        ),
+        Check(
+            "a bump on the way down is not the lowest point",
+            [call(np.array([0.9, 0.6, 0.65, 0.4, 0.5]), np.arange(5.0)[:, None])],
+            hint="Look at every epoch, not only until the loss first rises: the lowest validation loss can "
+            "come after a bump (np.argmin over the whole curve).",
         ),
         Check(
             "a tie keeps the earlier epoch",
