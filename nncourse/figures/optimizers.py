@@ -31,9 +31,7 @@ MOMENTUM_STEPS_SHOWN = (0, 1, 2, 5, 10, 20, 40)
 """The static website's numbers of steps: each of the first few, then the long run."""
 
 
-def momentum_path(
-    lr: float, beta: float, steps: int, start: ArrayLike = BOWL_START
-) -> np.ndarray:
+def momentum_path(lr: float, beta: float, steps: int, start: ArrayLike = BOWL_START) -> np.ndarray:
     """Points visited by gradient descent with momentum on the bowl of ``nncourse.figures.descent``.
 
     .. math::
@@ -96,9 +94,7 @@ draw_momentum_surface = Scene(momentum_surface_scene)
 """``draw_momentum_surface(lr=..., beta=..., steps=...)`` -> Figure."""
 
 
-def momentum_surface(
-    *, lr: float = 0.19, beta: float = 0.0, steps: int = 20
-) -> InteractiveFigure:
+def momentum_surface(*, lr: float = 0.19, beta: float = 0.0, steps: int = 20) -> InteractiveFigure:
     """Momentum descent on the elongated bowl, with sliders for η, β and the number of steps.
 
     The static website shows ``MOMENTUM_LEARNING_RATES_SHOWN`` × ``MOMENTUM_BETAS_SHOWN`` ×
