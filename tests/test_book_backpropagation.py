@@ -717,3 +717,14 @@ def test_gaussian_negative_log_likelihood_is_scaled_squared_error():
     assert nll == pytest.approx(
         (y - y_hat) ** 2 / (2 * s**2) + math.log(s * math.sqrt(2 * math.pi))
     )
+
+
+def test_quiz_initial_loss_of_a_hundred_classes(cells):
+    quiz = next(
+        c.source for c in cells.values() if c.source.startswith("## Check your understanding")
+    )
+    assert "$\\log 100 \\approx 4.6$" in quiz
+    assert f"{math.log(100):.1f}" == "4.6"
+    assert nn.softmax_cross_entropy(np.array([3]), np.zeros((1, 100))) == pytest.approx(
+        math.log(100)
+    )

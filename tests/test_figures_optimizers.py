@@ -70,4 +70,4 @@ def test_static_grid_holds_every_value_the_chapter_names_and_stays_small():
     assert grids["beta"].tolist() == [0.0, 0.5, 0.9]
     assert 0 in grids["steps"] and 40 in grids["steps"]
     assert figure.params["steps"].play
-    assert len(grids["lr"]) * len(grids["beta"]) * len(grids["steps"]) == 63 <= figure.max_frames
+    assert len(grids["lr"]) * len(grids["beta"]) * len(grids["steps"]) == 45 <= figure.max_frames

@@ -27,8 +27,8 @@ MOMENTUM_LEARNING_RATES_SHOWN = (0.02, 0.19, 0.25)
 2 / 10 and a rate above it, where only momentum converges."""
 MOMENTUM_BETAS_SHOWN = (0.0, 0.5, 0.9)
 """The static website's momentum coefficients: none, moderate and the common 0.9."""
-MOMENTUM_STEPS_SHOWN = (0, 1, 2, 5, 10, 20, 40)
-"""The static website's numbers of steps: each of the first few, then the long run."""
+MOMENTUM_STEPS_SHOWN = (0, 1, 3, 10, 40)
+"""The static website's numbers of steps: the start, the first step, a few, and the long run."""
 
 
 def momentum_path(lr: float, beta: float, steps: int, start: ArrayLike = BOWL_START) -> np.ndarray:
@@ -94,7 +94,7 @@ draw_momentum_surface = Scene(momentum_surface_scene)
 """``draw_momentum_surface(lr=..., beta=..., steps=...)`` -> Figure."""
 
 
-def momentum_surface(*, lr: float = 0.19, beta: float = 0.0, steps: int = 20) -> InteractiveFigure:
+def momentum_surface(*, lr: float = 0.19, beta: float = 0.0, steps: int = 40) -> InteractiveFigure:
     """Momentum descent on the elongated bowl, with sliders for η, β and the number of steps.
 
     The static website shows ``MOMENTUM_LEARNING_RATES_SHOWN`` × ``MOMENTUM_BETAS_SHOWN`` ×
