@@ -558,3 +558,173 @@ def test_notation_of_the_chapter_and_its_exercise(path):
     text = "\n".join(cell.source for cell in notebook.cells)
     for pattern, reason in FORBIDDEN.items():
         assert not re.search(pattern, text), reason
+
+
+# ----- the pieces added for issue 17: linear collapse, Jacobians, gradient health, regression -----
+
+NEW_CELLS = (
+    "c-collapse",
+    "c-jacobian",
+    "c-jacobian-mistake",
+    "c-health-init",
+    "c-health-symmetry",
+    "c-health-exploding",
+    "c-regression",
+)
+
+
+@pytest.fixture(scope="module")
+def added(cells):
+    """The namespace after the chapter's imports, the data they reuse, and the new cells, in order."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    imports = next(
+        c
+        for c in cells.values()
+        if c.cell_type == "code"
+        and "import nncourse" in c.source
+        and "remove-cell" not in c.metadata.get("tags", [])
+    )
+    namespace: dict = {}
+    exec(imports.source, namespace)
+    # Reused from earlier cells of the chapter (XOR and the vanishing-gradient experiment).
+    xor_cell = next(c.source for c in cells.values() if "X_xor, y_xor = datasets.xor()" in c.source)
+    deep_cell = next(
+        c.source for c in cells.values() if "deep_sizes = [32] * 11 + [10]" in c.source
+    )
+    assert (
+        "X_deep = rng.normal(size=(256, 32))" in deep_cell
+        and "rng = np.random.default_rng(0)" in deep_cell
+    )
+    namespace["X_xor"], namespace["y_xor"] = datasets.xor()
+    rng = np.random.default_rng(0)
+    namespace["X_deep"] = rng.normal(size=(256, 32))
+    namespace["Y_deep"] = nn.one_hot(rng.integers(0, 10, size=256), 10)
+    namespace["deep_sizes"] = [32] * 11 + [10]
+    assert xor_cell
+    order = [c.id for c in cells.values()]
+    assert [i for i in order if i in NEW_CELLS] == list(NEW_CELLS)
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cell_id in NEW_CELLS:
+            exec(cells[cell_id].source, namespace)
+    return namespace
+
+
+def test_new_sections_sit_where_the_arc_needs_them(cells):
+    order = [c.id for c in cells.values()]
+    position = {
+        cid: order.index(cid) for cid in ("m-collapse", "m-jacobian", "m-health", "m-regression")
+    }
+    headings = [c.source.split("\n", 1)[0] for c in cells.values() if c.cell_type == "markdown"]
+    assert "### Without a non-linearity, the layers collapse" in headings
+    derive = next(i for i, c in enumerate(cells.values()) if c.source.startswith("## Deriving"))
+    worked = next(
+        i for i, c in enumerate(cells.values()) if c.source.startswith("(bp-worked-example)=")
+    )
+    play = next(i for i, c in enumerate(cells.values()) if c.source.startswith("## Play with it"))
+    assert position["m-collapse"] < derive < position["m-jacobian"] < worked
+    assert position["m-health"] < play < position["m-regression"]
+
+
+def test_stacked_linear_layers_collapse_to_one(added):
+    assert added["W_one"].shape == (3, 2) and added["b_one"].shape == (2,)
+    assert added["collapse_gap"] < 1e-12  # rounding only
+    assert added["tanh_gap"] > 1.0  # a non-linearity does not collapse
+
+
+def test_softmax_backward_is_the_vector_jacobian_product(added):
+    gaps = added["vjp_gaps"]
+    assert gaps["explicit J vs central differences"] < 1e-8
+    assert gaps["softmax_backward vs u @ J"] < 1e-12
+    assert gaps["through the cross-entropy vs y_hat - y"] < 1e-12
+    assert gaps["batch vs central differences"] < 1e-8
+    assert gaps["sigmoid J vs diag(sigma'(z))"] < 1e-8
+    J = added["J_softmax"]
+    np.testing.assert_allclose(J, J.T)  # symmetric, as the text says
+    assert np.abs(J.sum(axis=1)).max() < 1e-15  # rows sum to zero
+    # An independent oracle: the Jacobian-vector product by reverse-mode autodiff on Value.
+    z = [Value(float(v)) for v in added["z_row"]]
+    exps = [zi.exp() for zi in z]
+    total = exps[0] + exps[1] + exps[2] + exps[3]
+    loss = sum(
+        ((e / total) * float(u) for e, u in zip(exps, added["u_row"], strict=True)), Value(0.0)
+    )
+    loss.backward()
+    autodiff = np.array([zi.grad for zi in z])
+    np.testing.assert_allclose(
+        added["softmax_backward"](added["y_hat_row"], added["u_row"]), autodiff, atol=1e-12
+    )
+
+
+def test_softmax_backward_shift_invariance_and_shapes(added):
+    rng = np.random.default_rng(5)
+    y_hat = nn.softmax(rng.normal(size=(7, 5)))
+    u = rng.normal(size=(7, 5))
+    back = added["softmax_backward"]
+    out = back(y_hat, u)
+    assert out.shape == (7, 5)
+    np.testing.assert_allclose(back(y_hat, u + 3.0), out, atol=1e-12)  # adding a constant to u
+    np.testing.assert_allclose(out.sum(axis=1), 0.0, atol=1e-12)
+
+
+def test_treating_the_softmax_as_element_wise_is_wrong(added):
+    assert added["wrong_gap"] > 0.1
+
+
+def test_loss_at_initialisation_is_about_log_k(added):
+    losses = np.array(added["initial_losses"])
+    assert np.all(np.abs(losses - np.log(10)) < 0.5)
+    assert added["loud_loss"] > 2 * np.log(10)
+
+
+def test_equal_initial_weights_keep_hidden_units_identical(added):
+    symmetry = added["symmetry"]
+    assert symmetry["random (seed 0)"][0] == 4 and symmetry["random (seed 0)"][2]
+    assert symmetry["random (seed 0)"][1] < 0.01
+    for name in ("all 0", "all 0.5"):
+        units, loss, solved = symmetry[name]
+        assert units == 1 and not solved and loss > 0.3
+    assert symmetry["all 0"][1] == pytest.approx(
+        math.log(2), abs=1e-9
+    )  # only the output bias moves
+
+
+def test_exploding_gradients_with_a_gain_above_one(added):
+    exploding = added["exploding"]
+    norm = {gain: values[0] for gain, values in exploding.items()}
+    assert norm[2.0] > 100 * norm[1.0] and norm[1.0] < norm[1.5] < norm[2.0]
+    before, after = exploding[1.0][1:]
+    assert after < before  # a healthy network: one step lowers the loss
+    for gain in (1.5, 2.0):
+        before, after = exploding[gain][1:]
+        assert after > before  # "the loss jumps instead of falling"
+
+
+def test_regression_network_reaches_the_noise_level(added):
+    assert added["regression_net"].layers[-1].W.shape == (16, 1)
+    assert added["reg_history"]["loss"][-1] < 0.1 * added["reg_history"]["loss"][0]
+    assert added["train_mse"] == pytest.approx(added["noise_sd"] ** 2, rel=0.3)
+    assert added["truth_gap"] < added["noise_sd"] ** 2 / 2
+    assert added["delta_gap"] < 1e-9
+
+
+def test_gaussian_negative_log_likelihood_is_scaled_squared_error():
+    from scipy.stats import norm
+
+    y, y_hat, s = 0.7, 0.2, 0.3
+    nll = -norm.logpdf(y, loc=y_hat, scale=s)
+    assert nll == pytest.approx(
+        (y - y_hat) ** 2 / (2 * s**2) + math.log(s * math.sqrt(2 * math.pi))
+    )
+
+
+def test_quiz_initial_loss_of_a_hundred_classes(cells):
+    quiz = next(
+        c.source for c in cells.values() if c.source.startswith("## Check your understanding")
+    )
+    assert "$\\log 100 \\approx 4.6$" in quiz
+    assert f"{math.log(100):.1f}" == "4.6"
+    assert nn.softmax_cross_entropy(np.array([3]), np.zeros((1, 100))) == pytest.approx(
+        math.log(100)
+    )

@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 
 import nncourse as nn
 from nncourse import optim
-from nncourse.figures import descent
+from nncourse.figures import descent, optimizers
 from nncourse.optim import gradient_descent
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "gradient_descent.ipynb"
@@ -42,7 +42,7 @@ def chapter():
         for cell in notebook.cells:
             if cell.cell_type != "code" or SKIPPED_TAGS & set(cell.metadata.get("tags", [])):
                 continue
-            if "gradient_descent_surface" in cell.source:  # tested below, without drawing
+            if "_surface()" in cell.source:  # the sliders: tested below and in test_figures_*
                 continue
             exec(compile(cell.source, f"{NOTEBOOK.name} cell", "exec"), namespace)
     finally:
@@ -301,6 +301,104 @@ def test_momentum_dropdown_sqrt_beta_and_the_counter_example():
 
     assert np.all(across(0.05, 0.0)[1:] == 0.0)  # 1 - 20 * 0.05 = 0: gone in one step
     assert np.abs(across(0.05, beta)[-1]) > 1e-3  # momentum: still swinging
+
+
+def test_momentum_slider_answer():
+    """The factors the answer quotes, and which settings converge (2000 steps on the bowl)."""
+    rate = optimizers.momentum_rate
+    assert rate(0.19, 0.0, 10) == pytest.approx(0.9) and rate(0.19, 0.0, 1) == pytest.approx(0.81)
+    assert rate(0.25, 0.0, 10) == pytest.approx(1.5)
+    for lr in (0.19, 0.25):
+        for beta in (0.5, 0.9):
+            assert rate(lr, beta, 10) == pytest.approx(np.sqrt(beta))
+            assert rate(lr, beta, 1) == pytest.approx(np.sqrt(beta))
+    assert rate(0.19, 0.5, 10) < min(rate(0.19, 0.0, 10), rate(0.19, 0.9, 10))
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.isfinite(optimizers.momentum_path(0.25, 0.0, 2000)[-1]).all()
+    for beta in (0.5, 0.9):
+        assert np.linalg.norm(optimizers.momentum_path(0.25, beta, 2000)[-1]) < 1e-6
+    figure = optimizers.momentum_surface()
+    assert (figure.params["lr"].value, figure.params["beta"].value) == (0.19, 0.0)
+
+
+# -- Conditioning -------------------------------------------------------------------------------
+
+
+def test_narrow_valley_against_the_round_bowl(chapter):
+    """Elementwise arithmetic only (no BLAS): the step counts are exact."""
+    assert chapter["valley_steps_needed"] == {
+        0.05: (171, 176),
+        0.095: (89, 90),
+        0.5: (None, 13),
+        1.0: (None, 1),
+        1.5: (None, 13),
+    }
+    assert chapter["valley_error"](chapter["valley_start"]) == pytest.approx(
+        0.5 * np.sum(chapter["round_start"] ** 2)
+    )  # the same starting error
+
+
+def test_raw_against_standardised_features(chapter):
+    steps = chapter["logistic_steps_needed"]
+    raw, standardised = zip(*(steps[lr] for lr in (0.1, 0.5, 2.0)), strict=True)
+    assert raw[1:] == (None, None) and None not in standardised
+    assert 2200 <= raw[0] <= 2450
+    for count, expected in zip(standardised, (1483, 295, 72), strict=True):
+        assert count == pytest.approx(expected, rel=0.05)
+    assert raw[0] > 20 * standardised[-1]  # "many times slower"
+    glued = chapter["glued"]
+    assert (glued["gd_raw_best"], glued["gd_std_fastest"]) == (raw[0], standardised[-1])
+    # Same data, same best error: scikit-learn on the raw features agrees.
+    X_raw, y = chapter["X_raw"], chapter["y"]
+    model = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(X_raw, y)
+    E_raw = chapter["logistic_error"](model.coef_[0], model.intercept_[0], X_raw, y)
+    assert E_raw == pytest.approx(chapter["E_min"], abs=1e-6)
+    assert chapter["E_min"] == pytest.approx(0.2238, abs=5e-5)
+
+
+def test_one_newton_step_lands_on_the_minimum(chapter):
+    assert np.all(chapter["newton_step"] == 0.0)
+
+
+# -- RMSProp and Adam ---------------------------------------------------------------------------
+
+
+def test_four_methods_on_the_valley(chapter):
+    E = {name: chapter["valley_error"](path) for name, path in chapter["methods"].items()}
+    plain, heavy = E["plain, eta 0.095"], E["momentum 0.5, eta 0.095"]
+    rms, adam = E["RMSProp, eta 0.3"], E["Adam, eta 0.3"]
+    assert plain[30] > 0.1 and heavy[30] < 1e-6 and rms[30] < 1e-6
+    assert rms[10] < heavy[10] < plain[10]
+    # Adam is the slowest of the four here, at every step the table shows
+    for t in (10, 30, 100):
+        assert adam[t] > max(plain[t], heavy[t], rms[t])
+    assert 1e-4 < adam[100] < 1e-2
+    # Adam circles back: its w1 overshoots the minimum along the floor
+    assert chapter["methods"]["Adam, eta 0.3"][:, 0].max() > 0.3
+
+
+def test_rmsprop_first_step_is_ten_eta_in_every_coordinate(chapter):
+    first = chapter["methods"]["RMSProp, eta 0.3"][1] - chapter["valley_start"]
+    np.testing.assert_allclose(np.abs(first), [3.0, 3.0], rtol=1e-6)  # eta / sqrt(1 - 0.99)
+
+
+def test_optimisers_on_the_digits(chapter):
+    """Training runs: claims with margins, valid on every BLAS kernel."""
+    curves, accuracy = chapter["digit_curves"], chapter["digit_accuracy"]
+    final = {name: curve[-1] for name, curve in curves.items()}
+    tuned = ("momentum 0.9", "RMSProp", "Adam")
+    for name in tuned:
+        assert final["plain SGD"] > 3 * final[name]  # "all end far below plain SGD"
+    assert final["momentum 0.9"] < min(final["RMSProp"], final["Adam"])  # the figure's alt text
+    for name in ("plain SGD", *tuned):
+        assert 0.94 < accuracy[name] < 0.99
+    spread = max(accuracy[n] for n in tuned) - min(accuracy[n] for n in tuned)
+    assert spread < 0.02  # accuracies differ much less than the losses
+    # The common mistake: Adam with SGD's rate stalls on a plateau, well above Adam at 0.01.
+    fast = curves["Adam, eta 0.1"]
+    # (Where on its plateau it ends, and its accuracy, depend on the BLAS kernel: 0.21 or 0.14.)
+    assert fast[-1] > 3 * final["Adam"] and fast[-1] > 0.8 * min(fast[4:])
+    assert fast[0] < curves["plain SGD"][0]  # ... after a quick start
 
 
 # -- Local minima and restarts ------------------------------------------------------------------
