@@ -11,19 +11,22 @@ import pytest
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
-# chapter file: (label, title, exercise page, literalincludes it must show, least static figures)
+# chapter file: (label, title, exercise pages it links, literalincludes it must show, least static figures)
 CHAPTERS = {
-    "sigmoid": ("chapter-sigmoid", "The sigmoid", "exercises/sigmoid",
+    "sigmoid": ("chapter-sigmoid", "The sigmoid", ["exercises/sigmoid"],
                 [("activations", "sigmoid"), ("activations", "sigmoid_grad")], 1),
-    "softmax": ("chapter-softmax", "Softmax and one-hot encoding", "exercises/softmax",
+    "softmax": ("chapter-softmax", "Softmax and one-hot encoding", ["exercises/softmax"],
                 [("activations", "softmax")], 1),
     "cross_entropy": ("chapter-cross-entropy", "Cross-entropy and maximum likelihood",
-                      "exercises/cross_entropy", [("losses", "softmax_cross_entropy")], 2),
+                      ["exercises/cross_entropy", "exercises/softmax_regression"],
+                      [("losses", "softmax_cross_entropy")], 2),
     "gradient_descent": ("chapter-gradient-descent", "Gradient descent",
-                         "exercises/gradient_descent", [("optim", "gradient_descent")], 1),
-    "backpropagation": ("chapter-backpropagation", "Backpropagation", "exercises/backprop",
+                         ["exercises/gradient_descent", "exercises/softmax_regression"],
+                         [("optim", "gradient_descent")], 1),
+    "backpropagation": ("chapter-backpropagation", "Backpropagation",
+                        ["exercises/backprop", "exercises/autodiff"],
                         [("network", "MLP._backprop")], 1),
-    "training": ("chapter-training", "Training in practice", "exercises/backprop", [], 1),
+    "training": ("chapter-training", "Training in practice", ["exercises/backprop"], [], 1),
 }  # fmt: skip
 
 INCLUDE = re.compile(
@@ -65,7 +68,7 @@ def test_starts_with_the_hidden_install_cell(name):
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_label_one_h1_headings_in_order_and_links(name):
-    label, title, exercise, _, _ = CHAPTERS[name]
+    label, title, exercises, _, _ = CHAPTERS[name]
     notebook = _read(name)
     first_markdown = next(cell for cell in notebook.cells if cell.cell_type == "markdown")
     assert first_markdown.source.startswith(f"({label})=\n# {title}")
@@ -74,7 +77,8 @@ def test_label_one_h1_headings_in_order_and_links(name):
     assert levels.count(1) == 1 and levels[0] == 1
     for previous, current in pairwise(levels):
         assert current <= previous + 1, "a heading level is skipped"
-    assert "{doc}`notation`" in text and f"{{doc}}`{exercise}`" in text
+    assert "{doc}`notation`" in text
+    assert all(f"{{doc}}`{exercise}`" in text for exercise in exercises)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

@@ -387,6 +387,8 @@ NAMED_VALUES = [
     ("cross_entropy", "probability p", ["0.10", "0.60", "1.00"]),
     ("gradient_descent", "learning rate η", ["0.01", "0.19", "0.20", "0.21"]),
     ("gradient_descent", "steps", [str(k) for k in range(31)]),
+    ("gradient_descent", "momentum β", ["0.00", "0.50", "0.90"]),  # the momentum figure
+    ("gradient_descent", "learning rate η", ["0.02", "0.19", "0.25"]),
     ("backpropagation", "epoch", ["0", "5", "10", "20", "50", "100", "200", "1000"]),
 ]
 STARTS = {("gradient_descent", "learning rate η"): "0.01"}  # "up from its smallest value"
