@@ -5,7 +5,7 @@ and the ratio to a reference measured in the same run: executing the same notebo
 with nbclient's defaults (a TCP kernel per notebook, no grading at all), which is what a simple
 "run every notebook" grader costs. Target: at most 0.7 s per submission with --jobs 2 on a 2-core machine.
 
-Run: python benchmarks/bench_grading.py [--n 40] [--jobs 2] [--sandbox auto|bwrap|none]
+Run: python benchmarks/bench_grading.py [--n 40] [--jobs 2] [--sandbox auto|bwrap|user|none]
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "none"))
+    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "user", "none"))
     parser.add_argument(
         "--reference-n", type=int, default=6, help="notebooks timed for the reference"
     )

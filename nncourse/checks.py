@@ -31,15 +31,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nncourse.exercises import load_exercise
-from nncourse.exercises.compare import as_parts, diagnose, format_value, is_structured
+from nncourse.exercises.compare import WARN_ON, as_parts, diagnose, format_value
 from nncourse.exercises.spec import Call, Check, Question
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
 GRADING_ENV = (
     "NNCOURSE_GRADING"  # set to "1" in grading kernels, which call the functions themselves
 )
-# Floating-point events that signal a wrong result; underflow to 0 (e.g. exp(-1000)) is harmless.
-WARN_ON = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
 
 
 @dataclass
@@ -111,9 +109,8 @@ def run_public_checks(question: Question, function: Callable) -> QuestionFeedbac
 
 def _run_check(question: Question, check: Check, function: Callable) -> CheckFeedback:
     for c in check.calls():
-        expected_value = question.reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs))
-        structured = is_structured(expected_value)
-        expected = as_parts(expected_value, structured)
+        expected = question.expected(c)
+        expected_value, structured = expected.value, expected.returns_tuple
         shown_inputs = _format_call(function, c)
         fail = _failure_factory(check, shown_inputs, expected_value)
         try:
@@ -130,7 +127,7 @@ def _run_check(question: Question, check: Check, function: Callable) -> CheckFee
             received = as_parts(received_value, structured)
         except TypeError as error:
             return fail(format_value(received_value), str(error))
-        problem = diagnose(expected, received, rtol=check.rtol, atol=check.atol)
+        problem = diagnose(expected.parts, received, rtol=check.rtol, atol=check.atol)
         if problem is None and check.forbid_warnings and caught:
             problem = f"the values are right but your function warned: {caught[0].message}"
         if problem is not None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 NUMERIC_KINDS = "biuf"  # bool, signed and unsigned integers, floats
+# Floating-point events that signal a wrong result; underflow to 0 (e.g. exp(-1000)) is harmless.
+# The checks and the grader (which sends it to the kernel) both call the learner's code under it.
+WARN_ON = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
 
 
 def as_parts(value: object, structured: bool) -> list[np.ndarray]:
