@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nncourse.exercises import load_exercise
-from nncourse.exercises.compare import WARN_ON, as_parts, diagnose, format_value
+from nncourse.exercises.compare import WARN_ON, as_parts, diagnose, format_value, warned_problem
 from nncourse.exercises.spec import Call, Check, Question
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
@@ -128,8 +128,10 @@ def _run_check(question: Question, check: Check, function: Callable) -> CheckFee
         except TypeError as error:
             return fail(format_value(received_value), str(error))
         problem = diagnose(expected.parts, received, rtol=check.rtol, atol=check.atol)
-        if problem is None and check.forbid_warnings and caught:
-            problem = f"the values are right but your function warned: {caught[0].message}"
+        if problem is None:
+            problem = warned_problem(
+                check.forbid_warnings, [w.message for w in caught], "your function"
+            )
         if problem is not None:
             return fail(format_value(received_value), problem)
     return CheckFeedback(check.name, passed=True)

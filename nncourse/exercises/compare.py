@@ -15,6 +15,16 @@ NUMERIC_KINDS = "biuf"  # bool, signed and unsigned integers, floats
 WARN_ON = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
 
 
+def warned_problem(forbid_warnings: bool, warnings: list, who: str = "the function") -> str | None:
+    """The problem of right values computed with a warning, when the check forbids warnings; else None.
+
+    The checks (``who="your function"``) and the grader apply this same rule.
+    """
+    if forbid_warnings and warnings:
+        return f"the values are right but {who} warned: {str(warnings[0])[:200]}"
+    return None
+
+
 def as_parts(value: object, structured: bool) -> list[np.ndarray]:
     """The arrays in a result; a tuple or list is split into parts when ``structured`` is true.
 

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import nncourse
 from nncourse import sandbox
 from nncourse.exercises import load_exercise
 from nncourse.exercises.spec import Exercise
@@ -116,7 +117,9 @@ def grade(
 
 def _run(exercise, planned, todo, book, isolation, options, found, out, say) -> list[dict]:
     """Grade ``todo`` with the kernels' copy of nncourse in place."""
-    hidden = tuple(dict.fromkeys([out, *(s.path.parent for s in found), *options.hidden]))
+    package = Path(nncourse.__file__).resolve().parent  # the real one, references included
+    hidden = (out, *(s.path.parent for s in found), package, *options.hidden)
+    hidden = tuple(dict.fromkeys(hidden))
     with kernel_package(exercise) as package:
         setup = KernelSetup(isolation, options.limits, package, hidden)
         batch = Batch(exercise, planned, payload(planned), todo, book, setup, options.jobs, say)

@@ -18,6 +18,7 @@ from nncourse.sandbox import LEVELS as SANDBOX_CHOICES
 SECRET_ENV = "NNCOURSE_GRADING_SECRET"
 MAX_NOTEBOOK_BYTES = 20_000_000  # a larger file is not read at all
 MAX_CODE_BYTES = 2_000_000  # the notebook's code, all cells together
+MAX_JSON_STRINGS = 300_000  # lines and other strings in the file (each costs memory to parse)
 MAX_CELLS = 2_000
 MAX_RESULT_BYTES = 10_000_000  # the numbers one call may return
 MAX_RESULTS_BYTES = 40_000_000  # all results of one submission, as received

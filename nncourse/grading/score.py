@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nncourse.exercises.compare import diagnose, format_value
+from nncourse.exercises.compare import diagnose, format_value, warned_problem
 from nncourse.exercises.spec import Call, Exercise
 from nncourse.grading.harness import CallStatus, RunStatus
 from nncourse.grading.options import MAX_FIELD_CHARS
@@ -59,8 +59,8 @@ def call_problem(p: PlannedCall, result: CallResult) -> str | None:
     if result.status is not CallStatus.RETURNED or result.parts is None:
         return (result.error or MESSAGES.get(result.status, result.status.value))[:300]
     problem = diagnose(p.expected, result.parts, rtol=p.check.rtol, atol=p.check.atol)
-    if problem is None and p.check.forbid_warnings and result.warnings:
-        problem = f"the values are right but the function warned: {result.warnings[0][:200]}"
+    if problem is None:
+        problem = warned_problem(p.check.forbid_warnings, list(result.warnings))
     return problem
 
 

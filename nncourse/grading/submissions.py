@@ -7,7 +7,7 @@ characters, the backslash) are escaped, which keeps different names different. T
 is the first folder of a nested key, else the file's name without ``.ipynb``.
 
 Reading a notebook costs at most about its size: the file is read only when smaller than
-``MAX_NOTEBOOK_BYTES``, parsed as JSON (no schema validation, no parsing of its code), and only its code
+``MAX_NOTEBOOK_BYTES`` and holding at most ``MAX_JSON_STRINGS`` strings, parsed as JSON (no schema validation, no parsing of its code), and only its code
 cells are kept, within ``MAX_CODE_BYTES`` and ``MAX_CELLS``. A symbolic link is not followed.
 
 Taught in: the instructor guide (book/instructors.md), sections "Grading" and "Reading the gradebook".
@@ -21,7 +21,13 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from nncourse.grading.options import MAX_CELLS, MAX_CODE_BYTES, MAX_NOTEBOOK_BYTES, SECRET_ENV
+from nncourse.grading.options import (
+    MAX_CELLS,
+    MAX_CODE_BYTES,
+    MAX_JSON_STRINGS,
+    MAX_NOTEBOOK_BYTES,
+    SECRET_ENV,
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,8 @@ def _source(cell: object) -> str | None:
 def read_code_cells(path: Path) -> list[str]:
     """The sources of the notebook's code cells; raises ValueError with a reason a student may read."""
     data = _read_bytes(path)
+    if data.count(b'"') > 2 * MAX_JSON_STRINGS:  # counted before parsing, which costs per string
+        raise ValueError(f"the notebook has more than {MAX_JSON_STRINGS:,} lines of text")
     try:
         nb = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
