@@ -5,6 +5,7 @@ epochs, learning rate and momentum (0.9, Nesterov off, no weight decay, no early
 BLAS thread. Runs are interleaved (nncourse, scikit-learn, PyTorch, nncourse, ...) so that load on
 a shared machine hits all of them alike, and the script prints the median of the per-run ratios
 ``time(nncourse) / time(reference)``; below 1 means nncourse is faster. Accuracies are printed too.
+A last case times ``fit`` with Adam and RMSProp against ``fit`` with momentum, in the same way.
 
 Run from the repository root::
 
@@ -36,6 +37,7 @@ except ImportError:  # PyTorch is only a reference; the benchmark runs without i
     torch = None
 
 LR, MOMENTUM = 0.1, 0.9
+ADAPTIVE_LR = 0.001  # PyTorch's default for Adam; the adaptive methods take smaller steps
 
 
 def cpu_seconds(train) -> float:
@@ -55,6 +57,22 @@ def run_nncourse(data, sizes, batch_size, epochs, seed):
         lambda: net.fit(X_train, y_train, epochs, LR, batch_size, MOMENTUM, seed=seed)
     )
     return seconds / epochs, np.mean(net.predict(X_test) == y_test)
+
+
+def run_adaptive(optimizer):
+    """A runner like `run_nncourse` that trains with ``fit(optimizer=optimizer)``."""
+
+    def run(data, sizes, batch_size, epochs, seed):
+        X_train, X_test, y_train, y_test = data
+        net = MLP(sizes, "relu", "softmax", "categorical_cross_entropy", seed=seed, dtype="float32")
+        seconds = cpu_seconds(
+            lambda: net.fit(
+                X_train, y_train, epochs, ADAPTIVE_LR, batch_size, seed=seed, optimizer=optimizer
+            )
+        )
+        return seconds / epochs, np.mean(net.predict(X_test) == y_test)
+
+    return run
 
 
 def run_sklearn(data, sizes, batch_size, epochs, seed):
@@ -124,7 +142,7 @@ def per_example_loop(data, sizes, batch_size, epochs, seed):
     """
     X_train, X_test, y_train, y_test = data
     net = MLP(sizes, "relu", "softmax", "categorical_cross_entropy", seed=seed, dtype="float32")
-    X, Y = net._check_X(X_train), net._check_Y(y_train, len(X_train))
+    X, Y = net._as_X(X_train), net._as_Y(y_train, len(X_train))
     rng = np.random.default_rng(seed)
     theta, velocity = net._theta, np.zeros_like(net._theta)
     grad_one = np.empty_like(theta)
@@ -163,8 +181,8 @@ def synthetic(n_train, n_test, n_features=784, n_classes=10, seed=0):
 # ----- report -----
 
 
-def compare(title, data, sizes, batch_size, epochs, runs, contenders):
-    """Interleave runs of every contender and print medians of per-run ratios against nncourse."""
+def compare(title, data, sizes, batch_size, epochs, runs, contenders, ours="nncourse"):
+    """Interleave runs of every contender and print medians of per-run ratios of ``ours`` to each."""
     print(f"\n## {title}")
     print(f"sizes {sizes}, batch {batch_size}, {epochs} epochs per run, {runs} runs, float32")
     times = {name: [] for name in contenders}
@@ -173,12 +191,15 @@ def compare(title, data, sizes, batch_size, epochs, runs, contenders):
         for name, train in contenders.items():
             seconds, accuracy[name] = train(data, sizes, batch_size, epochs, seed=run)
             times[name].append(seconds)
-    ours = np.array(times["nncourse"])
-    print(f"{'':14s} {'ms/epoch (median)':>18s} {'test accuracy':>14s} {'nncourse / this':>16s}")
+    numerator = np.array(times[ours])
+    header = f"{ours} / this"
+    print(f"{'':16s} {'ms/epoch (median)':>18s} {'test accuracy':>14s} {header:>18s}")
     for name, seconds in times.items():
-        ratio = np.median(ours / np.array(seconds))
-        print(f"{name:14s} {1e3 * np.median(seconds):18.2f} {accuracy[name]:14.3f} {ratio:16.3f}")
-    return {name: float(np.median(ours / np.array(seconds))) for name, seconds in times.items()}
+        ratio = np.median(numerator / np.array(seconds))
+        print(f"{name:16s} {1e3 * np.median(seconds):18.2f} {accuracy[name]:14.3f} {ratio:18.3f}")
+    return {
+        name: float(np.median(numerator / np.array(seconds))) for name, seconds in times.items()
+    }
 
 
 def main():
@@ -214,6 +235,22 @@ def main():
             {"nncourse": run_nncourse, "per-example loop": per_example_loop},
         )
 
+        adaptive = {
+            "fit, momentum": run_nncourse,
+            "fit, Adam": run_adaptive("adam"),
+            "fit, RMSProp": run_adaptive("rmsprop"),
+        }
+        optimizers = compare(
+            "fit with Adam and RMSProp against fit with momentum (digits, batch 32)",
+            small,
+            [64, 32, 10],
+            32,
+            20,
+            runs,
+            adaptive,
+            ours="fit, momentum",
+        )
+
         n_train = 10_000 if args.quick else 60_000
         big = synthetic(n_train, 10_000)
         big_refs = {name: f for name, f in references.items() if name != "scikit-learn"}
@@ -235,6 +272,10 @@ def main():
     if "PyTorch" in big_ratios:
         verdict = "met" if big_ratios["PyTorch"] <= 0.8 else "NOT met"
         print(f"784-128-64-10 vs PyTorch: {big_ratios['PyTorch']:.3f} (target <= 0.8) {verdict}")
+    for name in ("fit, Adam", "fit, RMSProp"):
+        ratio = 1 / optimizers[name]
+        verdict = "met" if ratio <= 1.2 else "NOT met"
+        print(f"{name} vs fit, momentum: {ratio:.3f} (target <= 1.2) {verdict}")
     speedup = 1 / loop["per-example loop"]
     print(
         f"vectorised fit vs per-example loop: {speedup:.1f}x faster (target >= 10) {'met' if speedup >= 10 else 'NOT met'}"

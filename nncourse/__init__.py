@@ -1,9 +1,13 @@
 """nncourse: neural networks from scratch, the package behind the book.
 
-Everything the public contract fixes is importable from here::
+Everything the public contract (``CONTRACT.md``) fixes is importable from here::
 
     import nncourse as nn
     nn.softmax([2.0, 1.0, 0.0])
+
+The numerics live in one flat module per idea (`activations`, `encoding`, `losses`, `gradcheck`,
+`init`, `network`, `optim`, `autodiff`, `datasets`), each saying which chapter teaches it; the
+argument checks they share are in `nncourse._validation`.
 """
 
 from nncourse.activations import (
@@ -26,6 +30,8 @@ from nncourse.losses import (
     binary_cross_entropy_grad,
     categorical_cross_entropy,
     categorical_cross_entropy_grad,
+    entropy,
+    kl_divergence,
     mse,
     mse_grad,
     softmax_cross_entropy,
@@ -42,7 +48,9 @@ __all__ = [
     "binary_cross_entropy_grad",
     "categorical_cross_entropy",
     "categorical_cross_entropy_grad",
+    "entropy",
     "gradient_descent",
+    "kl_divergence",
     "leaky_relu",
     "leaky_relu_grad",
     "log_softmax",

@@ -12,7 +12,21 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nncourse._validation import as_float_array, check_real_number
+from nncourse._validation import as_float_array, as_real
+
+__all__ = [
+    "leaky_relu",
+    "leaky_relu_grad",
+    "log_softmax",
+    "relu",
+    "relu_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "softmax",
+    "step",
+    "tanh",
+    "tanh_grad",
+]
 
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
@@ -95,7 +109,7 @@ def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     Taught in: chapter "Backpropagation".
     """
     x = as_float_array(x, "x")
-    alpha = check_real_number(alpha, "alpha")
+    alpha = as_real(alpha, "alpha")
     return np.where(x >= 0, x, alpha * x).astype(x.dtype, copy=False)
 
 
@@ -105,7 +119,7 @@ def leaky_relu_grad(x: ArrayLike, alpha: float = 0.01) -> np.ndarray:
     Taught in: chapter "Backpropagation".
     """
     x = as_float_array(x, "x")
-    alpha = check_real_number(alpha, "alpha")
+    alpha = as_real(alpha, "alpha")
     return np.where(x > 0, 1.0, alpha).astype(x.dtype, copy=False)
 
 
@@ -124,9 +138,10 @@ def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""Turn scores into probabilities that are positive and sum to 1 along ``axis``.
 
     .. math:: \operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}
-              = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j
+              = \frac{e^{z_i - z_{\max}}}{\sum_j e^{z_j - z_{\max}}}, \qquad z_{\max} = \max_j z_j
 
-    Subtracting the largest score changes nothing mathematically (the factor :math:`e^{-m}` cancels)
+    Subtracting the largest score changes nothing mathematically (the factor :math:`e^{-z_{\max}}`
+    cancels)
     but keeps every exponent at most 0, so nothing overflows even for scores of 1000.
 
     Taught in: chapter "Softmax and one-hot encoding".
@@ -139,8 +154,8 @@ def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
 def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     r"""The logarithm of softmax, computed without forming softmax first (log-sum-exp).
 
-    .. math:: \log \operatorname{softmax}(z)_i = z_i - m - \log \sum_j e^{z_j - m},
-              \qquad m = \max_j z_j
+    .. math:: \log \operatorname{softmax}(z)_i = z_i - z_{\max} - \log \sum_j e^{z_j - z_{\max}},
+              \qquad z_{\max} = \max_j z_j
 
     Taking ``np.log(softmax(z))`` instead gives ``-inf`` once a probability underflows to 0.
 

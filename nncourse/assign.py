@@ -24,7 +24,8 @@ from pathlib import Path
 
 import nbformat
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+from nncourse._validation import expected
+
 STUDENT_CODE = "raise NotImplementedError"
 STUDENT_MARKDOWN = "*Your answer here.*"
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)### (?P<kind>BEGIN|END) SOLUTION\s*$")
@@ -105,14 +106,13 @@ def assign(
     if exercise_ids is None:
         exercise_ids = sorted(p.stem for p in source_dir.glob("*.ipynb"))
     if not exercise_ids:
-        raise ValueError(f"no source notebooks found in {source_dir}")
+        raise ValueError(expected("root", f"source notebooks in {source_dir}", "none"))
     changed = []
     for exercise_id in exercise_ids:
         source_path = source_dir / f"{exercise_id}.ipynb"
         if not source_path.is_file():
-            raise ValueError(
-                f"no source notebook for exercise {exercise_id!r}: {source_path} is missing"
-            )
+            got = f"{exercise_id!r} ({source_path} is missing)"
+            raise ValueError(expected("exercise_ids", "exercises with a source notebook", got))
         source_nb = nbformat.read(source_path, as_version=4)
         targets = {
             root / layout.student / f"{exercise_id}.ipynb": generate(source_nb, student=True),

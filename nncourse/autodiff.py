@@ -15,6 +15,8 @@ import math
 from collections.abc import Callable
 from numbers import Real
 
+from nncourse._validation import ArgumentTypeError, as_real, expected
+
 __all__ = ["Value"]
 
 
@@ -24,7 +26,7 @@ def _as_value(other: Value | float) -> Value:
         return other
     if isinstance(other, Real) and not isinstance(other, bool):
         return Value(float(other))
-    raise TypeError(f"other: expected a Value or a real number, got {type(other).__name__}")
+    raise ArgumentTypeError(expected("other", "a Value or a real number", repr(other)))
 
 
 class Value:
@@ -69,9 +71,7 @@ class Value:
     """
 
     def __init__(self, data: float, label: str = "", _children: tuple = (), _op: str = ""):
-        if not isinstance(data, Real) or isinstance(data, bool):
-            raise TypeError(f"data: expected a real number, got {type(data).__name__}")
-        self.data = float(data)
+        self.data = as_real(data, "data")
         self.grad = 0.0
         self.label = label
         self._prev = _children  # the nodes this one was computed from
@@ -106,12 +106,10 @@ class Value:
         return out
 
     def __pow__(self, exponent: float) -> Value:
-        if isinstance(exponent, Value) or not isinstance(exponent, Real):
-            raise TypeError(
-                f"exponent: expected a number (int or float), got {type(exponent).__name__}"
-            )
+        exponent = as_real(exponent, "exponent")
         if self.data == 0 and exponent < 0:
-            raise ValueError("exponent: a negative power of 0 is undefined (division by zero)")
+            what = "a power >= 0 of 0 (a negative one divides by zero)"
+            raise ValueError(expected("exponent", what, exponent))
         out = Value(self.data**exponent, _children=(self,), _op=f"**{exponent:g}")
 
         def _backward() -> None:  # d(a^p)/da = p a^(p-1)
@@ -133,7 +131,7 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm :math:`\\ln a` (for :math:`a > 0`), derivative :math:`1/a`."""
         if self.data <= 0:
-            raise ValueError(f"log: expected a positive number, got {self.data}")
+            raise ValueError(expected("log", "a positive number", self.data))
         out = Value(math.log(self.data), _children=(self,), _op="log")
 
         def _backward() -> None:

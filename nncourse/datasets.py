@@ -13,19 +13,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.stats import multivariate_normal
 
+from nncourse._validation import as_float_dtype, as_int, as_real, expected
+
 __all__ = ["digits", "moons", "spirals", "two_gaussians", "xor"]
-
-
-def _check_positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
-    return int(value)
-
-
-def _check_noise(noise: float) -> float:
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise: expected a non-negative number, got {noise!r}")
-    return float(noise)
 
 
 def xor(
@@ -58,8 +48,8 @@ def xor(
     X : ndarray of shape (4 * repeats, 2)
     y : ndarray of shape (4 * repeats,), int
     """
-    repeats = _check_positive_int(repeats, "repeats")
-    noise = _check_noise(noise)
+    repeats = as_int(repeats, "repeats", minimum=1)
+    noise = as_real(noise, "noise", within="[0, inf)")
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     X = np.tile(corners, (repeats, 1))
     y = np.tile([0, 1, 1, 0], repeats)
@@ -113,14 +103,14 @@ def two_gaussians(
     >>> X[0].round(4)
     array([-0.2212,  0.0354])
     """
-    n_samples = _check_positive_int(n_samples, "n_samples")
+    n_samples = as_int(n_samples, "n_samples", minimum=1)
     means = np.asarray(means, dtype=float)
     cov = np.asarray(cov, dtype=float)
     if means.ndim != 2 or means.shape[0] != 2:
-        raise ValueError(f"means: expected shape (2, n_features), got {means.shape}")
+        raise ValueError(expected("means", "shape (2, n_features)", means.shape))
     d = means.shape[1]
     if cov.shape != (d, d):
-        raise ValueError(f"cov: expected shape ({d}, {d}) to match means, got {cov.shape}")
+        raise ValueError(expected("cov", f"shape ({d}, {d}) to match means", cov.shape))
     sizes = (n_samples // 2, n_samples - n_samples // 2)
     if legacy:
         random_state = np.random.RandomState(seed)
@@ -159,8 +149,8 @@ def moons(
     X : ndarray of shape (n_samples, 2)
     y : ndarray of shape (n_samples,), int
     """
-    n_samples = _check_positive_int(n_samples, "n_samples")
-    noise = _check_noise(noise)
+    n_samples = as_int(n_samples, "n_samples", minimum=1)
+    noise = as_real(noise, "noise", within="[0, inf)")
     rng = np.random.default_rng(seed)
     n0 = n_samples // 2
     t0 = np.linspace(0.0, np.pi, n0)
@@ -190,9 +180,9 @@ def spirals(
     X : ndarray of shape (n_samples, 2)
     y : ndarray of shape (n_samples,), int in ``range(n_classes)``
     """
-    n_samples = _check_positive_int(n_samples, "n_samples")
-    n_classes = _check_positive_int(n_classes, "n_classes")
-    noise = _check_noise(noise)
+    n_samples = as_int(n_samples, "n_samples", minimum=1)
+    n_classes = as_int(n_classes, "n_classes", minimum=1)
+    noise = as_real(noise, "noise", within="[0, inf)")
     rng = np.random.default_rng(seed)
     y = np.arange(n_samples) % n_classes
     y.sort()
@@ -227,12 +217,8 @@ def digits(
     """
     from sklearn.datasets import load_digits  # imported here: only this data set needs it
 
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(
-            f"test_size: expected a fraction strictly between 0 and 1, got {test_size!r}"
-        )
-    if dtype not in ("float64", "float32"):
-        raise ValueError(f"dtype: expected 'float64' or 'float32', got {dtype!r}")
+    test_size = as_real(test_size, "test_size", within="(0, 1)")
+    dtype = as_float_dtype(dtype)
     data = load_digits()
     X = (data.data / 16.0).astype(dtype)
     y = data.target.astype(np.int64)

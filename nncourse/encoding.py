@@ -1,16 +1,16 @@
-"""One-hot encoding of class labels.
+"""One-hot encoding: class labels as rows with a single 1, the targets a softmax output learns.
 
 Taught in: chapter "Softmax and one-hot encoding".
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nncourse._validation import as_integer_labels
+from nncourse._validation import as_int, as_integer_labels, expected
+
+__all__ = ["one_hot"]
 
 
 def one_hot(labels: ArrayLike, num_classes: int | None = None) -> np.ndarray:
@@ -41,19 +41,15 @@ def one_hot(labels: ArrayLike, num_classes: int | None = None) -> np.ndarray:
     """
     labels = as_integer_labels(labels, "labels")
     if labels.ndim != 1:
-        raise ValueError(f"labels must be a 1-D array of shape (n,), got shape {labels.shape}")
+        raise ValueError(expected("labels", "a 1-D array of shape (n,)", f"shape {labels.shape}"))
     if num_classes is None:
         if labels.size == 0:
-            raise ValueError("num_classes must be given when labels is empty")
+            raise ValueError(expected("num_classes", "a number when labels is empty", None))
         num_classes = int(labels.max()) + 1
-    elif isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral):
-        raise TypeError(f"num_classes must be an integer, got {type(num_classes).__name__}")
-    elif num_classes < 1:
-        raise ValueError(f"num_classes must be at least 1, got {num_classes}")
-    elif labels.size and labels.max() >= num_classes:
-        raise ValueError(
-            f"labels must be smaller than num_classes={num_classes}, got label {labels.max()}"
-        )
+    num_classes = as_int(num_classes, "num_classes", minimum=1)
+    if labels.size and labels.max() >= num_classes:
+        got = f"label {labels.max()}"
+        raise ValueError(expected("labels", f"values smaller than num_classes={num_classes}", got))
     encoded = np.zeros((labels.size, num_classes))
     encoded[np.arange(labels.size), labels] = 1.0
     return encoded

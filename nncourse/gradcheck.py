@@ -1,5 +1,8 @@
 """Gradient checking: derivatives by central differences, to test hand-written gradients.
 
+Backpropagation is easy to get subtly wrong; comparing it with this slow but simple estimate is
+how the course (and its tests) know a gradient is right.
+
 Taught in: chapter "Backpropagation" (gradient checking).
 """
 
@@ -9,6 +12,10 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from nncourse._validation import ArgumentTypeError, as_real, expected
+
+__all__ = ["numerical_gradient"]
 
 
 def numerical_gradient(
@@ -20,8 +27,9 @@ def numerical_gradient(
               \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon}
 
     The error of a central difference shrinks like :math:`\varepsilon^2`, against :math:`\varepsilon`
-    for a one-sided one. ``x`` is copied to float64 (in float32, a step of 1e-6 is lost to rounding),
-    and ``f`` is called with arrays of ``x``'s shape.
+    for a one-sided one. ``x`` is copied to float64, since in float32 the rounding errors of ``f``
+    (relative size about :math:`10^{-7}`), divided by :math:`2\varepsilon`, would swamp the
+    derivative; ``f`` is called with arrays of ``x``'s shape.
 
     Parameters
     ----------
@@ -39,9 +47,8 @@ def numerical_gradient(
     Taught in: chapter "Backpropagation".
     """
     if not callable(f):
-        raise TypeError(f"f must be a callable returning a scalar, got {type(f).__name__}")
-    if not (isinstance(eps, float | int) and not isinstance(eps, bool) and eps > 0):
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
+        raise ArgumentTypeError(expected("f", "a callable returning a scalar", repr(f)))
+    eps = as_real(eps, "eps", within="(0, inf)")
     point = np.array(x, dtype=np.float64)
     grad = np.zeros_like(point)
     for index in np.ndindex(point.shape):
@@ -59,5 +66,5 @@ def _scalar(value) -> float:
     """Return ``f``'s result as a float, refusing anything that is not a single number."""
     array = np.asarray(value)
     if array.size != 1:
-        raise ValueError(f"f must return a scalar, got an array of shape {array.shape}")
+        raise ValueError(expected("f", "it to return a scalar", f"shape {array.shape}"))
     return float(array.reshape(()))

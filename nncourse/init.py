@@ -1,9 +1,11 @@
-"""Weight initialisation: Xavier/Glorot for sigmoid and tanh, He for ReLU.
+"""Weight initialisation: Xavier/Glorot for sigmoid and tanh, He for ReLU, LeCun.
 
-Both draw every weight from a normal distribution with mean 0 and a standard deviation chosen so
+Each draws every weight from a normal distribution with mean 0 and a standard deviation chosen so
 that the spread of the signal stays roughly the same from layer to layer: too small and it fades
 to nothing, too large and sigmoid/tanh units saturate (their derivative is then almost 0).
-Biases start at 0.
+Biases start at 0. In the formulas :math:`d_\\text{in}` and :math:`d_\\text{out}` are the layer's
+numbers of inputs and outputs (fan-in and fan-out), the arguments ``n_in`` and ``n_out``. `MLP` picks
+a scheme by name from `INITIALISERS`.
 
 Taught in: chapter "Backpropagation" (weight initialisation).
 """
@@ -19,10 +21,10 @@ def xavier(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
     """Xavier/Glorot normal initialisation, for sigmoid and tanh layers.
 
     .. math:: W_{ij} \\sim \\mathcal{N}\\!\\left(0,\\ \\sigma^2\\right), \\qquad
-              \\sigma = \\sqrt{\\frac{2}{n_\\text{in} + n_\\text{out}}}
+              \\sigma = \\sqrt{\\frac{2}{d_\\text{in} + d_\\text{out}}}
 
     Glorot and Bengio (2010) balance the variance of the signal going forward (which wants
-    :math:`\\sigma^2 = 1/n_\\text{in}`) and of the gradient going back (:math:`1/n_\\text{out}`).
+    :math:`\\sigma^2 = 1/d_\\text{in}`) and of the gradient going back (:math:`1/d_\\text{out}`).
 
     Returns an array of shape ``(n_in, n_out)``, float64.
 
@@ -35,7 +37,7 @@ def he(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
     """He/Kaiming normal initialisation, for ReLU layers.
 
     .. math:: W_{ij} \\sim \\mathcal{N}\\!\\left(0,\\ \\sigma^2\\right), \\qquad
-              \\sigma = \\sqrt{\\frac{2}{n_\\text{in}}}
+              \\sigma = \\sqrt{\\frac{2}{d_\\text{in}}}
 
     ReLU zeroes about half of its inputs, halving the variance; the factor 2 (He et al., 2015)
     makes up for it.
@@ -48,12 +50,12 @@ def he(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def lecun(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
-    """LeCun normal initialisation: the :math:`1/\\sqrt{m}` rule of the classic notebooks.
+    """LeCun normal initialisation: the :math:`1/\\sqrt{d_\\text{in}}` rule of the classic notebooks.
 
     .. math:: W_{ij} \\sim \\mathcal{N}\\!\\left(0,\\ \\sigma^2\\right), \\qquad
-              \\sigma = \\frac{1}{\\sqrt{n_\\text{in}}}
+              \\sigma = \\frac{1}{\\sqrt{d_\\text{in}}}
 
-    with :math:`n_\\text{in}` the number of connections coming into a unit.
+    with :math:`d_\\text{in}` = ``n_in`` the number of connections coming into a unit.
 
     Returns an array of shape ``(n_in, n_out)``, float64.
 

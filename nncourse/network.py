@@ -1,5 +1,8 @@
 """A multilayer perceptron trained by backpropagation, written the way the chapter teaches it.
 
+`MLP` is the network the book trains from the backpropagation chapter on: the forward pass, the
+backward pass (each quoted in the chapter) and `fit`, which runs the updates of `nncourse.optim`.
+
 Notation as on the course's notation page, one row per example. Layer :math:`m = 1, \\dots, M`
 has weights :math:`W^m` of shape ``(n_in, n_out)``, biases :math:`b^m` and activation :math:`g^m`.
 For a batch :math:`X` the forward pass is
@@ -19,6 +22,9 @@ mean loss :math:`E` from the output backwards, and from them the gradients:
     \\frac{\\partial E}{\\partial W^m} = A^{m-1\\,\\top} \\Delta^m, \\qquad
     \\frac{\\partial E}{\\partial b^m} = \\sum_{\\text{rows}} \\Delta^m.
 
+The first formula is for an element-wise output activation (sigmoid, identity); a softmax output
+mixes the units of a row, and its :math:`\\Delta^M` goes through `softmax_backward` instead.
+
 In the code, ``activations[m]`` is :math:`A^m`, ``zs[m - 1]`` is :math:`Z^m` and ``delta`` is
 :math:`\\Delta^m` (Python counts ``self.layers`` from 0, so layer :math:`m` is
 ``self.layers[m - 1]``).
@@ -29,13 +35,21 @@ Taught in: chapter "Backpropagation" (forward and backward pass) and "Training i
 from __future__ import annotations
 
 from collections.abc import Callable
-from numbers import Integral
 
 import numpy as np
 from numpy.typing import ArrayLike
 from tqdm.auto import tqdm
 
-from nncourse._validation import as_float_array, check_finite, check_probabilities
+from nncourse._validation import (
+    ArgumentTypeError,
+    as_choice,
+    as_float_array,
+    as_float_dtype,
+    as_int,
+    check_finite,
+    check_probabilities,
+    expected,
+)
 from nncourse.activations import (
     relu,
     relu_grad,
@@ -56,7 +70,7 @@ from nncourse.losses import (
     mse_grad,
     softmax_cross_entropy,
 )
-from nncourse.optim import check_hyperparameters, momentum_step
+from nncourse.optim import make_update
 
 __all__ = ["MLP", "Layer", "softmax_backward"]
 
@@ -94,7 +108,7 @@ ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "softmax": softmax,
     "identity": identity,
 }
-"""Every activation by name: hidden layers use the first three, output layers the last three and sigmoid."""
+"""Every activation by name; `HIDDEN_ACTIVATIONS` and `OUTPUT_ACTIVATIONS` say which go where."""
 
 DERIVATIVES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sigmoid": sigmoid_grad,
@@ -142,8 +156,6 @@ OUTPUT_BACKWARD: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.nda
     "identity": lambda u, Z, Y_hat: u,  # g'(Z) = 1
 }
 
-DTYPES = ("float64", "float32")
-
 
 class Layer:
     """One fully connected layer, :math:`z = a W + b`: weights ``W`` (n_in, n_out), biases ``b`` (n_out,).
@@ -177,7 +189,7 @@ class Layer:
     def _assign(target: np.ndarray, value: ArrayLike, name: str) -> None:
         value = as_float_array(value, name)
         if value.shape != target.shape:
-            raise ValueError(f"{name}: expected shape {target.shape}, got {value.shape}")
+            raise ValueError(expected(name, f"shape {target.shape}", value.shape))
         target[...] = value
 
     def __repr__(self) -> str:
@@ -185,10 +197,25 @@ class Layer:
         return f"Layer(n_in={n_in}, n_out={n_out})"
 
 
-def _check_name(value: str, allowed, name: str) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name}: expected one of {', '.join(map(repr, allowed))}, got {value!r}")
-    return value
+def _as_sizes(sizes: object) -> list[int]:
+    """Return the layer widths as a list of ints, at least two of them, each at least 1."""
+    what = "a list of at least two integers >= 1"
+    if not isinstance(sizes, list | tuple):
+        raise ArgumentTypeError(expected("sizes", what, repr(sizes)))
+    if len(sizes) < 2:
+        raise ValueError(expected("sizes", what, repr(sizes)))
+    return [as_int(size, f"sizes[{i}]", minimum=1) for i, size in enumerate(sizes)]
+
+
+def _check_output(sizes: list[int], output_activation: str, loss: str) -> None:
+    """Refuse an output layer that cannot work with ``loss``, or a softmax of one unit."""
+    if (output_activation, loss) in INVALID_PAIRS:
+        got = f"{loss!r} with output_activation={output_activation!r}"
+        what = "'mse' with an identity output (cross-entropies need 'sigmoid' or 'softmax')"
+        raise ValueError(expected("loss", what, got))
+    if output_activation == "softmax" and sizes[-1] < 2:
+        got = f"{sizes} (softmax of one unit is always 1)"
+        raise ValueError(expected("sizes", "at least 2 output units for a softmax output", got))
 
 
 class MLP:
@@ -245,39 +272,20 @@ class MLP:
         bias: bool = True,
         init: str | None = None,
     ):
-        sizes = list(sizes) if isinstance(sizes, list | tuple) else sizes
-        if (
-            not isinstance(sizes, list)
-            or len(sizes) < 2
-            or not all(
-                isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes
-            )
-        ):
-            raise ValueError(
-                f"sizes: expected a list of at least two positive integers, got {sizes!r}"
-            )
-        self.sizes = [int(s) for s in sizes]
-        self.hidden_activation = _check_name(
+        self.sizes = _as_sizes(sizes)
+        self.hidden_activation = as_choice(
             hidden_activation, HIDDEN_ACTIVATIONS, "hidden_activation"
         )
-        self.output_activation = _check_name(
+        self.output_activation = as_choice(
             output_activation, OUTPUT_ACTIVATIONS, "output_activation"
         )
-        self.loss_name = _check_name(loss, tuple(LOSSES), "loss")
-        if (output_activation, loss) in INVALID_PAIRS:
-            raise ValueError(
-                f"loss: {loss!r} needs probabilities, but output_activation={output_activation!r} "
-                "does not give them; use 'sigmoid' or 'softmax' outputs, or loss='mse'"
-            )
-        if output_activation == "softmax" and self.sizes[-1] < 2:
-            raise ValueError(
-                "sizes: a softmax output needs at least 2 units (softmax of one unit is always 1)"
-            )
-        self.dtype = _check_dtype(dtype)
+        self.loss_name = as_choice(loss, tuple(LOSSES), "loss")
+        _check_output(self.sizes, output_activation, loss)
+        self.dtype = as_float_dtype(dtype)
         self.bias = bool(bias)
         if init is None:
             init = "he" if hidden_activation == "relu" else "xavier"
-        self.init = _check_name(init, tuple(INITIALISERS), "init")
+        self.init = as_choice(init, tuple(INITIALISERS), "init")
         self.seed = seed
 
         # Every weight and bias lives in one flat vector theta; each layer's W and b are views
@@ -293,7 +301,7 @@ class MLP:
             layer.W = draw(n_in, n_out, rng)  # copied into theta as self.dtype; biases stay 0
 
     def _split(self, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Views ``[(W1, b1), ..., (WL, bL)]`` into a flat vector laid out like ``theta``."""
+        """Views ``[(W^1, b^1), ..., (W^M, b^M)]`` into a flat vector laid out like ``theta``."""
         views, start = [], 0
         for n_in, n_out in self._shapes:
             W = flat[start : start + n_in * n_out].reshape(n_in, n_out)
@@ -323,17 +331,17 @@ class MLP:
 
     # ----- input checks -----
 
-    def _check_X(self, X: ArrayLike) -> np.ndarray:
+    def _as_X(self, X: ArrayLike) -> np.ndarray:
         X = as_float_array(X, "X")
         if X.ndim != 2 or X.shape[1] != self.sizes[0] or len(X) == 0:
-            raise ValueError(f"X: expected shape (n_samples, {self.sizes[0]}), got {X.shape}")
+            raise ValueError(expected("X", f"shape (n_samples, {self.sizes[0]})", X.shape))
         # min and max are NaN when X holds a NaN and infinite when it holds an infinity: two
         # passes over X without the temporary arrays that np.isnan / np.isinf would allocate.
         if not (np.isfinite(X.min()) and np.isfinite(X.max())):
-            raise ValueError("X: expected finite numbers, got NaN or infinity")
+            raise ValueError(expected("X", "finite numbers", "NaN or infinity"))
         return X.astype(self.dtype, copy=False)
 
-    def _check_Y(self, Y: ArrayLike, n: int) -> np.ndarray:
+    def _as_Y(self, Y: ArrayLike, n: int) -> np.ndarray:
         """Return the targets as an (n, k) array of the network's dtype.
 
         ``Y`` may be (n, k); for one output unit also (n,); and for a softmax output or
@@ -349,23 +357,25 @@ class MLP:
             Y = Y.reshape(-1, 1)
         elif Y.ndim == 1 and is_classifier:
             if len(Y) != n:
-                raise ValueError(f"Y: expected {n} labels, one per row of X, got {len(Y)}")
+                raise ValueError(expected("Y", f"{n} labels, one per row of X", len(Y)))
             Y = one_hot(Y, k)
         Y = as_float_array(Y, "Y")
         if Y.shape != (n, k):
-            raise ValueError(
-                f"Y: expected shape ({n}, {k}) to match X and the {k} output units"
-                + (" (or integer labels of shape (n,))" if is_classifier else "")
-                + f", got {Y.shape}"
-            )
+            what = f"shape ({n}, {k}) to match X and the {k} output units"
+            labels = " (or integer labels of shape (n,))" if is_classifier else ""
+            raise ValueError(expected("Y", what + labels, Y.shape))
         if self.loss_name == "mse":
             check_finite(Y, "Y")
         else:
             check_probabilities(Y, "Y")
         if (self.output_activation, self.loss_name) == ("softmax", "categorical_cross_entropy"):
             # The fused output delta (Y_hat - Y) / n assumes each row of Y sums to 1.
-            if not np.allclose(Y.sum(axis=1), 1.0):
-                raise ValueError("Y: expected each row to sum to 1 (one-hot or a distribution)")
+            sums = Y.sum(axis=1)
+            if not np.allclose(sums, 1.0):
+                got = f"sums from {sums.min():.6g} to {sums.max():.6g}"
+                raise ValueError(
+                    expected("Y", "each row to sum to 1 (one-hot or a distribution)", got)
+                )
         return Y.astype(self.dtype, copy=False)
 
     # ----- forward pass -----
@@ -373,7 +383,7 @@ class MLP:
     def _forward_pass(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Keep every layer's input sum z and activation a: backpropagation needs both.
 
-        Returns ``activations = [a0 = X, a1, ..., aL]`` and ``zs = [z1, ..., zL]``.
+        Returns ``activations = [A^0 = X, A^1, ..., A^M]`` and ``zs = [Z^1, ..., Z^M]``.
         """
         activations, zs = [X], []
         names = [self.hidden_activation] * (len(self.layers) - 1) + [self.output_activation]
@@ -386,11 +396,11 @@ class MLP:
         return activations, zs
 
     def forward(self, X: ArrayLike) -> np.ndarray:
-        """The network's output :math:`\\hat Y = a^{(L)}` for inputs ``X`` of shape (n, n_inputs).
+        """The network's output :math:`\\hat Y = A^M` for inputs ``X`` of shape (n, n_inputs).
 
         Returns an array of shape (n, n_outputs).
         """
-        activations, _ = self._forward_pass(self._check_X(X))
+        activations, _ = self._forward_pass(self._as_X(X))
         return activations[-1]
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
@@ -419,8 +429,8 @@ class MLP:
 
     def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """The mean loss of the network on ``(X, Y)``."""
-        X = self._check_X(X)
-        Y = self._check_Y(Y, len(X))
+        X = self._as_X(X)
+        Y = self._as_Y(Y, len(X))
         _, zs = self._forward_pass(X)
         return self._loss_from_z(Y, zs[-1])
 
@@ -461,8 +471,8 @@ class MLP:
 
         Each ``dW`` has the shape of its layer's ``W`` and each ``db`` that of ``b``.
         """
-        X = self._check_X(X)
-        Y = self._check_Y(Y, len(X))
+        X = self._as_X(X)
+        Y = self._as_Y(Y, len(X))
         grads = self._split(np.empty_like(self._theta))
         self._backprop(X, Y, grads)
         return grads
@@ -479,14 +489,22 @@ class MLP:
         momentum: float = 0.0,
         seed: int | None = None,
         progress: bool = False,
+        *,
+        optimizer: str = "sgd",
     ) -> dict[str, list[float]]:
-        """Train by (mini-batch) gradient descent with optional momentum.
+        """Train by (mini-batch) gradient descent: plain, with momentum, RMSProp or Adam.
 
         Every epoch shuffles the examples (``np.random.default_rng(seed)``), splits them into
-        batches and, for each batch, computes the gradients by backpropagation and updates every
-        weight with `nncourse.optim.momentum_step`:
-        :math:`v \\leftarrow \\mu v - \\eta \\nabla E, \\ \\theta \\leftarrow \\theta + v`, with
-        :math:`\\theta` all weights and biases and :math:`\\mu` the momentum.
+        batches and, for each batch, computes the gradients by backpropagation and updates
+        :math:`\\theta`, all weights and biases at once, with one step of `nncourse.optim`:
+
+        - ``"sgd"``: `~nncourse.optim.momentum_step`,
+          :math:`v \\leftarrow \\beta v - \\eta \\nabla E, \\ \\theta \\leftarrow \\theta + v`, with
+          :math:`\\beta` the momentum (0: plain gradient descent);
+        - ``"rmsprop"``: `~nncourse.optim.rmsprop_step`, with PyTorch's defaults
+          :math:`\\alpha = 0.99, \\varepsilon = 10^{-8}`;
+        - ``"adam"``: `~nncourse.optim.adam_step`, with PyTorch's defaults
+          :math:`\\beta_1 = 0.9, \\beta_2 = 0.999, \\varepsilon = 10^{-8}` (added to :math:`\\sqrt{\\hat v}`).
 
         Parameters
         ----------
@@ -497,16 +515,18 @@ class MLP:
         epochs : int
             Passes over the data.
         lr : float
-            Learning rate :math:`\\eta`.
+            Learning rate :math:`\\eta`, the step size of every optimizer.
         batch_size : int, optional
             Examples per update: ``None`` uses all of them (full-batch gradient descent), 1 is
             stochastic gradient descent, anything between is mini-batch gradient descent.
         momentum : float, default 0.0
-            :math:`\\mu \\in [0, 1)`.
+            :math:`\\beta \\in [0, 1)`, for ``optimizer="sgd"`` only.
         seed : int, optional
             Seed of the shuffling.
         progress : bool, default False
             Show a progress bar (in a notebook or a terminal) with the current loss.
+        optimizer : {"sgd", "rmsprop", "adam"}, default "sgd"
+            The update rule; its state (velocity, running averages) starts at 0 in every call.
 
         Returns
         -------
@@ -515,21 +535,16 @@ class MLP:
             the examples of the loss each had in its batch, before that batch's update (the number
             PyTorch and scikit-learn report; it needs no second pass over the data).
         """
-        X = self._check_X(X)
-        Y = self._check_Y(Y, len(X))
+        X = self._as_X(X)
+        Y = self._as_Y(Y, len(X))
         n = len(X)
-        if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 0:
-            raise ValueError(f"epochs: expected a non-negative integer, got {epochs!r}")
-        if batch_size is None:
-            batch_size = n
-        elif isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
-            raise ValueError(f"batch_size: expected None or a positive integer, got {batch_size!r}")
-        lr, momentum = check_hyperparameters(lr, momentum)
+        epochs = as_int(epochs, "epochs")
+        batch_size = n if batch_size is None else as_int(batch_size, "batch_size", minimum=1)
+        update = make_update(optimizer, self._theta, lr, momentum)
 
         rng = np.random.default_rng(seed)
         grad_theta = np.empty_like(self._theta)
         grads = self._split(grad_theta)  # (dW, db) views into grad_theta, filled by backprop
-        velocity = np.zeros_like(self._theta)
         z_out = np.empty((n, self.sizes[-1]), dtype=self.dtype)  # the output's z for each example
         history: dict[str, list[float]] = {"loss": []}
         bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
@@ -537,7 +552,7 @@ class MLP:
             for rows in _batch_indices(n, batch_size, rng):
                 z_out[rows] = self._backprop(X[rows], Y[rows], grads)
                 # One step for all weights and biases at once (without biases, db = 0 keeps b = 0).
-                momentum_step(self._theta, velocity, grad_theta, lr, momentum)
+                update(grad_theta)
             history["loss"].append(self._loss_from_z(Y, z_out))
             if progress:
                 bar.set_postfix(loss=f"{history['loss'][-1]:.4g}")
@@ -555,14 +570,3 @@ def _batch_indices(n: int, batch_size: int, rng: np.random.Generator) -> list:
         return [slice(None)]
     order = rng.permutation(n)
     return [order[start : start + batch_size] for start in range(0, n, batch_size)]
-
-
-def _check_dtype(dtype: object) -> np.dtype:
-    """Accept "float32"/"float64" or the equivalent NumPy dtypes; refuse anything else."""
-    try:
-        name = np.dtype(dtype).name
-    except TypeError:
-        name = None
-    if dtype is None or name not in DTYPES:
-        raise ValueError(f"dtype: expected 'float64' or 'float32', got {dtype!r}")
-    return np.dtype(name)

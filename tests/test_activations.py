@@ -107,10 +107,10 @@ def test_dtypes_float_kept_int_becomes_float64():
 
 @pytest.mark.parametrize("f", [nn.sigmoid, nn.tanh, nn.relu, nn.step, nn.softmax, nn.log_softmax])
 def test_non_numeric_input_raises_type_error(f):
-    with pytest.raises(TypeError, match="must contain real numbers"):
+    with pytest.raises(TypeError, match="expected real numbers, got an array of dtype <U1"):
         f(["a", "b"])
 
 
 def test_bad_alpha_raises():
-    with pytest.raises(TypeError, match="alpha"):
+    with pytest.raises(TypeError, match=r"alpha: expected a real number, got '0\.1'"):
         nn.leaky_relu([1.0], alpha="0.1")

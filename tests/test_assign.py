@@ -82,3 +82,12 @@ def test_python_dash_m_nncourse_checks_the_committed_notebooks():
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_missing_source_notebooks_are_named(tmp_path):
+    with pytest.raises(ValueError, match=r"root: expected source notebooks in .*, got none"):
+        assign(root=tmp_path)
+    with pytest.raises(
+        ValueError, match=r"exercise_ids: expected exercises with a source notebook, got 'nope'"
+    ):
+        assign(["nope"], root=tmp_path)

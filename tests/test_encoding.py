@@ -24,14 +24,19 @@ def test_one_hot_matches_argmax_roundtrip():
 @pytest.mark.parametrize(
     ("labels", "num_classes", "error", "match"),
     [
-        ([0, -1], None, ValueError, "non-negative"),
-        ([0, 1.5], None, ValueError, "whole numbers"),
-        ([0, 3], 3, ValueError, "smaller than num_classes"),
-        ([[0, 1]], None, ValueError, "1-D"),
-        (["a"], None, TypeError, "integer class labels"),
-        ([0, 1], 2.0, TypeError, "num_classes"),
-        ([0, 1], 0, ValueError, "at least 1"),
-        ([], None, ValueError, "num_classes must be given"),
+        ([0, -1], None, ValueError, "labels: expected non-negative class labels, got -1"),
+        ([0, 1.5], None, ValueError, "labels: expected whole numbers"),
+        ([0, 3], 3, ValueError, "labels: expected values smaller than num_classes=3, got label 3"),
+        (
+            [[0, 1]],
+            None,
+            ValueError,
+            r"labels: expected a 1-D array of shape \(n,\), got shape \(1, 2\)",
+        ),
+        (["a"], None, TypeError, "labels: expected integer class labels"),
+        ([0, 1], 2.0, TypeError, "num_classes: expected an integer >= 1, got 2.0"),
+        ([0, 1], 0, ValueError, "num_classes: expected an integer >= 1, got 0"),
+        ([], None, ValueError, "num_classes: expected a number when labels is empty"),
     ],
 )
 def test_bad_labels_raise(labels, num_classes, error, match):

@@ -12,6 +12,12 @@ from scipy.special import expit
 import nncourse as nn
 from nncourse.datasets import digits, two_gaussians, xor
 from nncourse.network import MLP, softmax_backward
+from nncourse.optim import adam_step, rmsprop_step
+
+try:
+    import torch
+except ImportError:  # PyTorch is only an oracle here
+    torch = None
 
 HIDDEN = ["sigmoid", "tanh", "relu"]
 OUTPUT_LOSS = [
@@ -264,6 +270,73 @@ def test_sgd_with_momentum_matches_a_hand_written_loop():
         np.testing.assert_allclose(layer.b, ref.b, atol=1e-12)
 
 
+@pytest.mark.parametrize("optimizer", ["rmsprop", "adam"])
+def test_adaptive_fit_matches_a_hand_written_loop(optimizer):
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(6, 2)), rng.integers(0, 2, 6)
+    net, reference = MLP([2, 3, 1], "tanh", seed=0), MLP([2, 3, 1], "tanh", seed=0)
+    net.fit(X, y, epochs=3, lr=0.05, batch_size=4, seed=5, optimizer=optimizer)
+    shuffle = np.random.default_rng(5)
+    state = [[np.zeros_like(p) for p in (layer.W, layer.b)] for layer in reference.layers]
+    second = [[np.zeros_like(p) for p in (layer.W, layer.b)] for layer in reference.layers]
+    t = 0
+    for _ in range(3):
+        order = shuffle.permutation(6)
+        for batch in (order[:4], order[4:]):
+            t += 1
+            grads = reference.gradients(X[batch], y[batch])
+            for layer, grad, s1, s2 in zip(reference.layers, grads, state, second, strict=True):
+                for param, g, a, b in zip((layer.W, layer.b), grad, s1, s2, strict=True):
+                    if optimizer == "adam":
+                        adam_step(param, a, b, g, t, 0.05)
+                    else:
+                        rmsprop_step(param, a, g, 0.05)
+    for layer, ref in zip(net.layers, reference.layers, strict=True):
+        np.testing.assert_allclose(layer.W, ref.W, atol=1e-12)
+        np.testing.assert_allclose(layer.b, ref.b, atol=1e-12)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize(
+    ("optimizer", "torch_optimizer"),
+    [("rmsprop", "RMSprop"), ("adam", "Adam"), ("sgd", "SGD")],
+)
+def test_fit_agrees_with_torch_step_for_step(optimizer, torch_optimizer):
+    X, y = two_gaussians(n_samples=40, seed=3)
+    net = MLP([2, 4, 1], "tanh", seed=0)
+    linear = [torch.nn.Linear(n_in, n_out).double() for n_in, n_out in [(2, 4), (4, 1)]]
+    with torch.no_grad():
+        for module, layer in zip(linear, net.layers, strict=True):
+            module.weight.copy_(torch.from_numpy(layer.W.T))
+            module.bias.copy_(torch.from_numpy(layer.b))
+    model = torch.nn.Sequential(linear[0], torch.nn.Tanh(), linear[1], torch.nn.Sigmoid())
+    extra = {"momentum": 0.9} if optimizer == "sgd" else {}
+    torch_opt = getattr(torch.optim, torch_optimizer)(model.parameters(), lr=0.02, **extra)
+    inputs, targets = torch.from_numpy(X), torch.from_numpy(y.reshape(-1, 1).astype(float))
+    losses = []
+    for _ in range(25):  # full batch: one step per epoch, the loss before it
+        torch_opt.zero_grad()
+        loss = torch.nn.functional.binary_cross_entropy(model(inputs), targets)
+        loss.backward()
+        torch_opt.step()
+        losses.append(loss.item())
+    history = net.fit(X, y, epochs=25, lr=0.02, optimizer=optimizer, **extra)
+    np.testing.assert_allclose(history["loss"], losses, rtol=1e-10)
+    for module, layer in zip(linear, net.layers, strict=True):
+        np.testing.assert_allclose(layer.W, module.weight.detach().numpy().T, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(layer.b, module.bias.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", ["rmsprop", "adam"])
+def test_adaptive_fit_learns_xor_and_keeps_float32(optimizer):
+    X, y = xor()
+    net = MLP([2, 4, 1], "tanh", seed=0, dtype="float32")
+    history = net.fit(X, y, epochs=300, lr=0.05, optimizer=optimizer)
+    assert history["loss"][-1] < 0.1 * history["loss"][0]
+    np.testing.assert_array_equal(net.predict(X), y)
+    assert net.layers[0].W.dtype == np.float32
+
+
 def test_same_fit_seed_same_history():
     X, y = two_gaussians(n_samples=60, seed=0)
     histories = [MLP([2, 3, 1], seed=0).fit(X, y, 3, 0.1, batch_size=8, seed=4) for _ in range(2)]
@@ -370,6 +443,9 @@ def test_bad_targets_for_several_outputs():
         ({"lr": 0.0}, "lr"),
         ({"batch_size": 0}, "batch_size"),
         ({"momentum": 1.0}, "momentum"),
+        ({"optimizer": "Adam"}, "optimizer: expected one of 'sgd', 'rmsprop', 'adam', got 'Adam'"),
+        ({"optimizer": None}, "optimizer: expected one of"),
+        ({"optimizer": "adam", "momentum": 0.9}, "momentum: expected 0.0 unless optimizer='sgd'"),
     ],
 )
 def test_bad_fit_arguments_raise_value_error_naming_them(kwargs, name):

@@ -10,7 +10,17 @@ import importlib.util
 
 from nncourse.exercises.spec import Exercise
 
-EXERCISE_IDS = ("sigmoid", "softmax", "cross_entropy", "gradient_descent", "backprop")
+EXERCISE_IDS = (
+    "maths",
+    "sigmoid",
+    "softmax",
+    "cross_entropy",
+    "gradient_descent",
+    "softmax_regression",
+    "backprop",
+    "autodiff",
+    "training",
+)
 
 
 def available_exercises() -> list[str]:
