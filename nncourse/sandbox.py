@@ -46,7 +46,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # The environment variable that tags every process of one submission (the launcher's cannot be changed).
@@ -110,8 +110,7 @@ class Isolation:
 class _Run:
     """What the grader process remembers of one running submission."""
 
-    scratch: Path
-    uid: int | None
+    uid: int | None = None
     lock: int | None = None
     launchers: list[int] = field(default_factory=list)
 
@@ -131,6 +130,22 @@ def bwrap_path() -> str | None:
     probe = [path, "--ro-bind", "/", "/", "--dev", "/dev", "--unshare-all", "--die-with-parent"]
     ok = _probe([*probe, "true"], as_uid=_probe_uid())
     return path if ok else None
+
+
+NEWER_OPTIONS = {  # bubblewrap options this module uses that older versions lack, and what is lost
+    "--size": "its /tmp and /dev/shm are not size-limited",
+    "--disable-userns": "the notebook can create user namespaces (and mount unlimited file systems)",
+}
+
+
+@functools.cache
+def bwrap_lacks(bwrap: str) -> tuple[str, ...]:
+    """The options of :data:`NEWER_OPTIONS` that this bubblewrap does not know (it is older than 0.8)."""
+    try:
+        text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return tuple(NEWER_OPTIONS)
+    return tuple(option for option in NEWER_OPTIONS if f"{option} " not in text)
 
 
 def _probe_uid() -> int | None:
@@ -169,7 +184,10 @@ def resolve(choice: str = "auto") -> Isolation:
             "sandbox 'user' needs a grader running as root (it starts kernels as other users)"
         )
     if bwrap is not None:
-        return Isolation("bwrap", choice, bwrap)
+        lacks = bwrap_lacks(bwrap)
+        losses = "; ".join(NEWER_OPTIONS[option] for option in lacks)
+        warning = f"sandbox: bubblewrap without {', '.join(lacks)} (older than 0.8): {losses}"
+        return Isolation("bwrap", choice, bwrap, warning if lacks else None)
     level = "user" if root and choice in ("auto", "user") else "none"
     return Isolation(level, choice, None, WEAKER[level])
 
@@ -244,7 +262,7 @@ def launch_prefix(
         )
     scratch = Path(scratch).resolve()
     marker = f"{os.getpid()}.{uuid.uuid4().hex}"  # the grader's pid first: runs stay apart
-    run = _Run(scratch, None)
+    run = _Run()
     if os.geteuid() == 0 and isolation.level in ("bwrap", "user"):
         run.uid, run.lock = _take_uid()
     _ACTIVE[marker] = run
@@ -252,12 +270,13 @@ def launch_prefix(
     config = {
         "level": isolation.level,
         "bwrap": isolation.bwrap,
+        "bwrap_lacks": bwrap_lacks(isolation.bwrap) if isolation.bwrap else [],
         "parent": os.getpid(),
         "marker": marker,
         "uid": run.uid,
         "stage": str(_lock_dir()) if run.uid is not None else None,
         "scratch": str(scratch),
-        "limits": limits.__dict__,
+        "limits": asdict(limits),
         "python": _python_folders(),
         "visible": visible,
         "hidden": [str(Path(h).resolve()) for h in (*hidden, *_default_hidden())],
@@ -287,9 +306,8 @@ def _default_hidden() -> list[Path]:
     hidden = [Path(p) for p in ("/root", "/home", "/run", "/mnt", "/media", "/srv", "/autograder")]
     for checkout in (Path(__file__).resolve().parents[1], Path(sys.prefix).resolve().parent):
         if (checkout / "exercises").is_dir() or (checkout / ".git").exists():
-            hidden.append(
-                checkout
-            )  # the solutions live there; the environment in it is shown again
+            # The solutions live there; an environment inside it is shown again.
+            hidden.append(checkout)
     return [p for p in hidden if p.is_dir()]
 
 
@@ -308,12 +326,18 @@ def _manager_class():
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             return [*self.sandbox_prefix, *super().format_kernel_cmd(extra_arguments)]
 
+        launcher = None  # the launcher's Popen, kept after jupyter_client lets go of it
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            self.launcher = self.provisioner.process
+
         async def _async_kill_kernel(self, restart: bool = False) -> None:
             # SIGTERM first: the launcher then kills all the submission's processes before it exits
             # (SIGKILL would leave, at level "none", the ones that left its process tree to init).
             import asyncio
 
-            process = getattr(self.provisioner, "process", None)
+            process = self.launcher
             if process is not None and process.poll() is None:
                 process.terminate()
                 for _ in range(300):
@@ -396,7 +420,7 @@ def protect_grader() -> None:
 def kill_kernel(km, marker: str) -> None:
     """Kill everything the submission with ``marker`` started (its kernel included) and wait for it."""
     provisioner = getattr(km, "provisioner", None)
-    process = getattr(provisioner, "process", None)
+    process = getattr(km, "launcher", None) or getattr(provisioner, "process", None)
     run = _ACTIVE.get(marker)
     if run is not None and process is not None:
         run.launchers.append(process.pid)
@@ -435,7 +459,7 @@ def kill_submission(marker: str) -> None:
 
 def limit_hit(km) -> str | None:
     """Which limit made the launcher stop the kernel of ``km``, as a sentence; None when none did."""
-    process = getattr(getattr(km, "provisioner", None), "process", None)
+    process = getattr(km, "launcher", None)
     code = None if process is None else process.poll()
     return _limit_sentence(code, km.sandbox_prefix)
 
@@ -475,19 +499,20 @@ def cleanup_leftovers() -> list[str]:
 
 
 def _cleanup_uids() -> list[str]:
+    """Kill the processes of submission user ids that no running grader holds."""
     cleaned = []
-    for slot in range(UID_SLOTS):
-        path = _lock_dir() / f"uid-{slot}"
-        if not path.exists():
-            continue
-        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    uids = {_uid_of(pid) for pid in _pids()}
+    for uid in sorted(u for u in uids if u is not None and 0 <= u - UID_BASE < UID_SLOTS):
+        fd = os.open(
+            _lock_dir() / f"uid-{uid - UID_BASE}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
+        )
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # a running grader's
             os.close(fd)
             continue
-        if _kill_uid(UID_BASE + slot):
-            cleaned.append(f"killed the processes of user id {UID_BASE + slot}")
+        if _kill_uid(uid):
+            cleaned.append(f"killed the processes of user id {uid}")
         os.close(fd)
     return cleaned
 
@@ -635,6 +660,7 @@ CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MB = 1024 * 1024
+MAX_FILES = 1024  # open files per process: also bounds the watchdog's work per process
 WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # covered by size-limited file systems
 ETC_FILES = (
     "ld.so.cache",
@@ -688,14 +714,20 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _rlimits(limits: dict, nproc: bool) -> dict[str, int]:
-    """The per-process limits that back up the watchdog (it sums over processes; these act at once)."""
-    found = {"RLIMIT_CORE": 0}
+    """The per-process limits that back up the watchdog (it sums over processes; these act at once),
+    never above the limits the launcher itself has (a process may lower its limits, not raise them)."""
+    import resource
+
+    found = {"RLIMIT_CORE": 0, "RLIMIT_NOFILE": MAX_FILES}
     if limits["memory_mb"]:
         found["RLIMIT_AS"] = int(limits["memory_mb"] * MB)
     if limits["disk_mb"]:
         found["RLIMIT_FSIZE"] = int(limits["disk_mb"] * MB)
     if nproc and limits["processes"]:
         found["RLIMIT_NPROC"] = int(limits["processes"])
+    for name, value in found.items():
+        hard = resource.getrlimit(getattr(resource, name))[1]
+        found[name] = value if hard == resource.RLIM_INFINITY else min(value, hard)
     return found
 
 
@@ -719,9 +751,8 @@ def _child_env(config: dict) -> dict[str, str]:
 def _in_child(body) -> None:
     """Run ``body`` in a forked child, which never returns into the launcher's code."""
     try:
-        signal.signal(
-            signal.SIGINT, signal.SIG_DFL
-        )  # ignored signals would stay ignored in the kernel
+        # An ignored signal would stay ignored in the kernel.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         body()
     except BaseException as error:  # reported on stderr; the launcher sees the exit status
         os.write(2, f"nncourse sandbox: {error}\n".encode())
@@ -768,7 +799,8 @@ def _bwrap_args(config: dict, source: dict[str, str]) -> list[str]:
 
     ``source`` maps a folder to show to where it can be bound from (itself, or a staged copy).
     """
-    args = ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent"]
+    args = ["--unshare-all", "--unshare-user", "--die-with-parent"]
+    args += [] if "--disable-userns" in config["bwrap_lacks"] else ["--disable-userns"]
     args += ["--new-session", "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = f"/{name}"
@@ -779,13 +811,12 @@ def _bwrap_args(config: dict, source: dict[str, str]) -> list[str]:
     args += [a for f in ETC_FILES for a in ["--ro-bind-try", f"/etc/{f}", f"/etc/{f}"]]
     args += ["--dev", "/dev", "--proc", "/proc"]
     for folder in ("/tmp", "/dev/shm"):
-        size = config["limits"]["disk_mb"]
+        size = None if "--size" in config["bwrap_lacks"] else config["limits"]["disk_mb"]
         args += [*(["--size", str(int(size * MB))] if size else []), "--tmpfs", folder]
     scratch = config["scratch"]
     args += ["--bind", scratch, scratch]
-    for path in sorted(
-        source, key=len
-    ):  # after the scratch folder: a copy inside it stays read-only
+    # After the scratch folder: a folder shown inside it stays read-only.
+    for path in sorted(source, key=len):
         args += ["--ro-bind", source[path], path]
     return [*args, "--chdir", scratch, "--remount-ro", "/"]
 
@@ -854,6 +885,7 @@ def _user_init(config: dict, cmd: list[str], lifeline: int) -> None:
         os._exit(1)
     _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE, None)  # nothing below reaches the host
+    _limit_ipc(config["limits"])
     _user_view(config)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     kernel = os.fork()
@@ -861,6 +893,14 @@ def _user_init(config: dict, cmd: list[str], lifeline: int) -> None:
         _in_child(lambda: _exec_student(config, cmd))
     signal.signal(signal.SIGINT, lambda signum, frame: _signal(kernel, signal.SIGINT))
     os._exit(_reap_until(kernel))
+
+
+def _limit_ipc(limits: dict) -> None:
+    """Bound System V shared memory and message queues of the new IPC namespace (memory that no
+    process's size shows); their defaults are practically unlimited."""
+    pages = int(limits["memory_mb"] or 1024) * MB // 4096
+    for name, value in (("shmall", pages), ("shmmni", 16), ("msgmni", 16)):
+        Path(f"/proc/sys/kernel/{name}").write_text(f"{value}\n")
 
 
 def _user_view(config: dict) -> None:
@@ -949,7 +989,27 @@ def _usage(pids: list[int]) -> tuple[int, int]:
         fields = dict(line.split(":", 1) for line in (status + rollup).splitlines() if ":" in line)
         tasks += int(fields.get("Threads", "1"))
         memory += int(fields.get("Pss", fields.get("VmRSS", "0 kB")).split()[0]) * 1024
-    return memory, tasks
+    return memory + _unlinked_bytes(pids), tasks
+
+
+def _unlinked_bytes(pids: list[int]) -> int:
+    """Space held by files that are open but have no name (memfd, deleted files), each counted once:
+    memory or disk that neither the processes' memory nor the folders' sizes show."""
+    seen: dict[tuple[int, int], int] = {}
+    for pid in pids:
+        try:
+            fds = list(os.scandir(f"/proc/{pid}/fd"))
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(fd.path)
+                if target.startswith("/memfd:") or target.endswith(" (deleted)"):
+                    info = os.stat(fd.path)
+                    seen[info.st_dev, info.st_ino] = info.st_blocks * 512
+            except OSError:
+                continue
+    return sum(seen.values())
 
 
 def _folder_bytes(folder: str, most: int = 20_000) -> float:

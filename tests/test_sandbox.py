@@ -104,6 +104,18 @@ def test_only_bubblewrap_comes_without_a_warning():
     assert sandbox.resolve("none").warning is not None
 
 
+def test_an_old_bubblewrap_is_used_with_a_warning_saying_what_is_lost(monkeypatch):
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setattr(sandbox, "bwrap_lacks", lambda path: ("--size",))
+    chosen = sandbox.resolve("auto")
+    assert chosen.level == "bwrap" and "/tmp and /dev/shm are not size-limited" in chosen.warning
+
+
+@pytest.mark.skipif(BWRAP is None, reason="bubblewrap is not installed or cannot run here")
+def test_the_installed_bubblewrap_knows_every_option_used():
+    assert sandbox.bwrap_lacks(BWRAP) == ()
+
+
 def test_limits_are_checked():
     with pytest.raises(ValueError, match="memory_mb"):
         sandbox.Limits(memory_mb=0)
@@ -130,6 +142,35 @@ def test_forked_children_over_the_memory_limit_together_are_killed(level):
     assert "memory" in sandbox._limit_sentence(
         120, ["x", json.dumps({"limits": limits.__dict__}), "--"]
     )
+
+
+@ALL
+def test_memory_in_nameless_files_counts_too(level):
+    code = """
+        import os, time
+        for i in range(8):  # 8 x 100 MB, each below the file size limit, no process grows
+            fd = os.memfd_create(f"m{i}")
+            for _ in range(100):
+                os.write(fd, b"x" * 1024 * 1024)
+        time.sleep(20)
+    """
+    limits = sandbox.Limits(memory_mb=512, processes=32, disk_mb=128, seconds=30)
+    done, _ = run(level, code, limits)
+    assert done.returncode == 120, done
+
+
+@pytest.mark.parametrize("level", ["user"])
+def test_system_v_shared_memory_is_bounded_by_the_memory_limit(level):
+    code = """
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.shmget.restype = ctypes.c_int
+        made = [libc.shmget(0, 100 * 1024 * 1024, 0o1600) for _ in range(8)]  # IPC_PRIVATE|IPC_CREAT
+        print(sum(m >= 0 for m in made))
+    """
+    limits = sandbox.Limits(memory_mb=512, processes=32, disk_mb=128, seconds=30)
+    done, _ = run(level, code, limits)
+    assert int(done.stdout) <= 5, done
 
 
 @ALL
@@ -316,6 +357,18 @@ def test_leftovers_of_a_dead_grader_are_cleaned_up(tmp_path):
         shutil.rmtree(left, ignore_errors=True)
 
 
+@pytest.mark.skipif(not ROOT, reason="needs root to start processes as another user")
+def test_processes_of_a_submission_user_id_no_grader_holds_are_cleaned_up():
+    uid = sandbox.UID_BASE + sandbox.UID_SLOTS - 1
+    left = subprocess.Popen(["sleep", "30"], preexec_fn=lambda: as_user(uid), env={})
+    try:
+        cleaned = sandbox.cleanup_leftovers()
+        assert left.wait(timeout=5) == -signal.SIGKILL
+        assert f"killed the processes of user id {uid}" in cleaned
+    finally:
+        left.kill()
+
+
 # -- what the kernel can see -----------------------------------------------------------------------
 
 READ = """
@@ -427,17 +480,20 @@ def test_no_network(level):
 # -- real kernels ----------------------------------------------------------------------------------
 
 
-def execute(level: str, cells: list[str]):
+def execute(level: str, cells: list[str], memory_mb: int = 2048):
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
 
     scratch = sandbox.make_scratch()
-    limits = sandbox.Limits(memory_mb=2048, processes=32, disk_mb=64, seconds=60)
+    limits = sandbox.Limits(memory_mb=memory_mb, processes=32, disk_mb=64, seconds=60)
     km, marker = sandbox.submission_kernel(scratch, isolation(level), limits)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     client = NotebookClient(nb, km=km, timeout=30, startup_timeout=60, allow_errors=True)
     try:
         client.execute(**sandbox.start_options(scratch, marker))
+    except DeadKernelError:
+        nb.metadata["died"] = True
     finally:
         sandbox.kill_kernel(km, marker)
         sandbox.remove_scratch(scratch)
@@ -493,3 +549,18 @@ def environ_readable_by_same_user(protect: bool) -> bool:
 def test_a_protected_grader_keeps_its_environment_from_its_own_user():
     assert environ_readable_by_same_user(protect=False)
     assert not environ_readable_by_same_user(protect=True)
+
+
+def test_a_real_kernel_stopped_by_a_limit_says_which():
+    level = "bwrap" if BWRAP else "user" if ROOT else "none"
+    hog = """
+        import subprocess, sys, time
+        child = "block = bytearray(b'x') * (300 * 1024 * 1024); import time; time.sleep(20)"
+        children = [subprocess.Popen([sys.executable, "-c", child]) for _ in range(3)]
+        time.sleep(20)
+    """
+    nb, km = execute(level, [textwrap.dedent(hog)], memory_mb=768)
+    assert nb.metadata.get("died"), nb.cells[0].outputs
+    assert sandbox.limit_hit(km) == (
+        "used more memory than the limit of 768 MB (all its processes together)"
+    )
