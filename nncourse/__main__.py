@@ -20,6 +20,7 @@ from nncourse.grading.options import SANDBOX_CHOICES
 
 
 def _assign(args: argparse.Namespace) -> int:
+    """``nncourse assign``: write (or with ``--check``, compare) the generated notebooks."""
     from nncourse.assign import assign
 
     try:
@@ -158,9 +159,7 @@ def _add_grade(commands) -> None:
         " bwrap), bwrap (bubblewrap, required), user (an unprivileged user; the grader runs as root),"
         " none (scores only as trustworthy as the notebooks)",
     )
-    p.add_argument(
-        "--regrade", action="store_true", help="grade again submissions already in grades.csv"
-    )
+    p.add_argument("--regrade", action="store_true", help="grade again those in grades.csv")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(run=_grade)
 

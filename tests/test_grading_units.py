@@ -94,6 +94,10 @@ def test_public_input_shown_hidden_input_and_student_text_never():
     assert all("input:" in t["output"] for t in public)
     assert all(secret_text not in t["output"] and "input:" not in t["output"] for t in hidden)
     assert all("raised ValueError on a hidden input" in t["output"] for t in hidden)
+    own = {p.id: CallResult(CallStatus.RAISED, error="x_0_123: ") for p in PLANNED}  # its own name
+    for t in score(SIGMOID, PLANNED, own).tests:
+        if t["visibility"] == "after_published":
+            assert "x_0_123" not in t["output"] and "raised an exception" in t["output"]
     wrong = {p.id: call_result(returned([np.asarray(p.expected[0]) + 1])) for p in PLANNED}
     for t in score(SIGMOID, PLANNED, wrong).tests:
         if t["visibility"] == "after_published":
@@ -400,6 +404,7 @@ def test_strip_definitions_replaces_whole_definitions():
 def test_kernel_copy_withholds_the_answers_and_keeps_the_helpers(tmp_path, exercise_id):
     exercise = load_exercise(exercise_id)
     build_kernel_package(exercise, tmp_path)
+    extra = ' + ["nncourse.autodiff"]' if exercise_id == "autodiff" else ""
     probe = f"""
 import importlib, json, nncourse, nncourse.checks
 nncourse.checks.exercise({exercise_id!r})(print)
@@ -411,7 +416,7 @@ for name in {[q.function for q in exercise.questions] + ["MLP", "gradient_descen
         found[name] = "works"
     except Exception as error:
         found[name] = type(error).__name__
-for module in ["nncourse.exercises", "nncourse.exercises.{exercise_id}", "nncourse.grading", "nncourse.assign"]:
+for module in ["nncourse.exercises", "nncourse.exercises.{exercise_id}", "nncourse.grading", "nncourse.assign"]{extra}:
     try:
         importlib.import_module(module)
         found[module] = "imported"

@@ -96,16 +96,15 @@ def grade(
         say(line)
     out = Path(out)
     with Gradebook(out, columns_for([q.function for q in exercise.questions])) as book:
-        if options.regrade:
-            book.forget([s.key for s in found])
-        todo = [s for s in found if s.key not in book]
-        if len(todo) < len(found):
-            n = len(found) - len(todo)
-            say(f"{n} submissions already in {book.path}: not graded again (--regrade to)")
+        todo = _todo(found, book, options.regrade, say)
         secret, secret_source = resolve_secret(options.secret, out)
         _announce(say, isolation, len(todo), exercise_id, secret_source)
         planned = plan_calls(exercise, secret)
-        rows = _run(exercise, planned, todo, book, isolation, options, found, out, say)
+        with kernel_package(exercise) as package:
+            setup = KernelSetup(isolation, options.limits, package, _hidden(out, found, options))
+            calls = payload(planned)
+            batch = Batch(exercise, planned, calls, todo, book, setup, options.jobs, say)
+            rows = run_in_thread(batch)
     return GradingReport(
         rows,
         [s.key for s in found if s.key not in book],
@@ -115,12 +114,19 @@ def grade(
     )
 
 
-def _run(exercise, planned, todo, book, isolation, options, found, out, say) -> list[dict]:
-    """Grade ``todo`` with the kernels' copy of nncourse in place."""
+def _todo(found: list[Submission], book: Gradebook, regrade: bool, say) -> list[Submission]:
+    """The submissions without a row yet (all of them with ``regrade``)."""
+    if regrade:
+        book.forget([s.key for s in found])
+    todo = [s for s in found if s.key not in book]
+    if len(todo) < len(found):
+        n = len(found) - len(todo)
+        say(f"{n} submissions already in {book.path}: not graded again (--regrade to)")
+    return todo
+
+
+def _hidden(out: Path, found: list[Submission], options: GradingOptions) -> tuple[Path, ...]:
+    """What no kernel may see: the output, the submissions' folders, the grader's own package."""
     package = Path(nncourse.__file__).resolve().parent  # the real one, references included
     hidden = (out, *(s.path.parent for s in found), package, *options.hidden)
-    hidden = tuple(dict.fromkeys(hidden))
-    with kernel_package(exercise) as package:
-        setup = KernelSetup(isolation, options.limits, package, hidden)
-        batch = Batch(exercise, planned, payload(planned), todo, book, setup, options.jobs, say)
-        return run_in_thread(batch)
+    return tuple(dict.fromkeys(hidden))

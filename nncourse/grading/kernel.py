@@ -26,6 +26,7 @@ from nncourse.grading.harness import RESULT_MIME, RunStatus
 from nncourse.grading.options import MAX_ERRORS, MAX_OUTPUT_BYTES, Limits
 from nncourse.grading.plan import grading_cell, new_token
 from nncourse.grading.results import KernelRun, ResultInbox
+from nncourse.grading.score import builtin_exception
 from nncourse.grading.submissions import Submission, read_code_cells
 
 KERNELSPEC = {"name": "python3", "language": "python", "display_name": "Python 3"}
@@ -70,6 +71,7 @@ class GradingClient(NotebookClient):
     """nbclient's client, keeping no output: it counts it, quotes errors, takes the results."""
 
     def __init__(self, nb: nbformat.NotebookNode, inbox: ResultInbox, **kwargs) -> None:
+        """nbclient's arguments, and the inbox for the grading cell's results."""
         super().__init__(nb, **kwargs)
         self.inbox = inbox
         self.grading_index = len(nb.cells) - 1
@@ -102,8 +104,8 @@ class GradingClient(NotebookClient):
         if len(self.errors) >= MAX_ERRORS:
             return
         name = str(content.get("ename", ""))[:80]
-        if cell_index == self.grading_index:  # its message may hold hidden inputs: name only
-            self.errors.append(f"the grading cell raised {name}")
+        if cell_index == self.grading_index:  # it may hold hidden inputs: a built-in name only
+            self.errors.append(f"the grading cell raised {builtin_exception(name)}")
         else:
             value = str(content.get("evalue", ""))[:200]
             self.errors.append(f"code cell {cell_index + 1} raised {name}: {value}")

@@ -4,7 +4,9 @@ The copy has the numerics modules (so ``import nncourse as nn`` and the helpers 
 as ``nn.sigmoid`` in the backprop exercise, still work) but not ``nncourse/exercises`` (every
 reference), not the grader, and not the exercise's own answers: each top-level function or class of
 nncourse named like one of the exercise's functions, or listed in :data:`WITHHELD` (what the
-exercise's references are built from), is replaced by a stub that raises :class:`Withheld`.
+exercise's references are built from), is replaced by a stub that raises :class:`Withheld`, and a module
+listed in :data:`WITHHELD_MODULES` (``nncourse.autodiff`` in the autodiff exercise) by one that cannot be
+imported.
 ``nncourse.checks`` is replaced by a stub that does nothing, so a notebook that imports it still runs.
 
 Taught in: the instructor guide (book/instructors.md), section "What the grader trusts".
@@ -22,8 +24,17 @@ from nncourse.exercises.spec import Exercise
 # What an exercise's references are built from, beyond nncourse's functions named like its questions.
 WITHHELD = {
     "gradient_descent": ("gradient_descent",),
+    "softmax_regression": (
+        "softmax",
+        "log_softmax",
+        "softmax_cross_entropy",
+        "softmax_cross_entropy_grad",
+        "MLP",
+    ),
     "backprop": ("MLP",),
 }
+# Whole modules an exercise's references are (the learner writes a Value class in "autodiff").
+WITHHELD_MODULES = {"autodiff": ("autodiff.py",)}
 LEFT_OUT = {"exercises", "grading", "assign.py", "__main__.py", "checks.py", "sandbox.py"}
 
 CHECKS_STUB = '''"""nncourse.checks while a notebook is graded: the checks do nothing (the grader calls the functions)."""
@@ -101,7 +112,8 @@ def build_kernel_package(exercise: Exercise, folder: Path) -> Path:
             destination.write_text(text, encoding="utf-8")
         else:
             shutil.copyfile(path, destination)
-    for name in LEFT_OUT - {"checks.py"}:  # found here first, so nothing finds the real ones
+    for name in (LEFT_OUT - {"checks.py"}) | set(WITHHELD_MODULES.get(exercise.id, ())):
+        # found here first, so that nothing finds the real ones
         stub = target / name / "__init__.py" if "." not in name else target / name
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(LEFT_OUT_STUB.format(name=name.removesuffix(".py")), encoding="utf-8")

@@ -12,6 +12,7 @@ Taught in: the instructor guide (book/instructors.md), section "Reading the grad
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from nncourse.exercises.compare import diagnose, format_value, warned_problem
@@ -64,6 +65,13 @@ def call_problem(p: PlannedCall, result: CallResult) -> str | None:
     return problem
 
 
+def builtin_exception(name: str) -> str:
+    """``name`` if it is one of Python's exceptions, else "an exception": a class name of the
+    notebook's own could spell out a hidden input."""
+    known = getattr(builtins, name, None) if name.isidentifier() else None
+    return name if isinstance(known, type) and issubclass(known, BaseException) else "an exception"
+
+
 def hidden_problem(result: CallResult) -> str:
     """What a student may read about a failed hidden call: the kind of failure only."""
     if result.status is CallStatus.RETURNED:
@@ -71,10 +79,8 @@ def hidden_problem(result: CallResult) -> str:
             return "wrong on a hidden input, or the function warned"
         return "the result differs from the expected one on a hidden input"
     if result.status is CallStatus.RAISED:
-        name = result.error.split(":", 1)[0][:80]
-        return (
-            f"raised {name} on a hidden input" if name.isidentifier() else MESSAGES[result.status]
-        )
+        name = result.error.split(":", 1)[0]
+        return f"raised {builtin_exception(name)} on a hidden input"
     return MESSAGES.get(result.status, "no result")
 
 
