@@ -15,7 +15,9 @@ all when a limit is passed or when the grader goes away. Three levels of isolati
     for a grader that runs as root where bubblewrap cannot (many containers): the kernel runs as a user id
     of its own in its own process, mount, network and IPC namespaces; home folders, ``/run``, the grader's
     checkout and the folders the grader names are covered, ``/tmp`` is a size-limited file system of its own.
-    The rest of the file system stays visible, readable as far as its permissions allow.
+    The rest of the file system stays visible, readable as far as its permissions allow. Where even
+    root cannot make namespaces (``Isolation.namespaces`` False), only the user id separates the kernel,
+    and what it leaves in ``/tmp`` and co is counted and removed.
 ``none``
     the kernel runs as the grading user; limits and clean-up still apply, but the notebook can read and
     change that user's files: scores are only as trustworthy as the notebooks.
@@ -33,6 +35,7 @@ Taught in: the instructor guide (book/instructors.md), section on the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import functools
@@ -69,6 +72,12 @@ WEAKER = {
         "sandbox: unprivileged user (bubblewrap unavailable): the kernel cannot read the grader's or "
         "other submissions' files, but sees the rest of the file system as far as its permissions allow"
     ),
+    "user-plain": (
+        "sandbox: unprivileged user WITHOUT namespaces (this container forbids them): the kernel cannot "
+        "read the grader's 0600/0700 files or other submissions' folders, but sees every process, reaches "
+        "the network and every file and socket that permissions allow (chmod 0700 the checkout and the "
+        "secret's folder)"
+    ),
     "none": (
         "sandbox: NONE: the notebooks run as the grading user and can read or change its files, "
         "the gradebook included: scores are only as trustworthy as the notebooks"
@@ -100,6 +109,9 @@ class Isolation:
     asked: str
     bwrap: str | None = None
     warning: str | None = None
+    namespaces: bool = (
+        True  # level "user": False where even root cannot make namespaces (containers)
+    )
 
     def summary(self) -> str:
         """A few words for the progress line and the gradebook."""
@@ -188,8 +200,24 @@ def resolve(choice: str = "auto") -> Isolation:
         losses = "; ".join(NEWER_OPTIONS[option] for option in lacks)
         warning = f"sandbox: bubblewrap without {', '.join(lacks)} (older than 0.8): {losses}"
         return Isolation("bwrap", choice, bwrap, warning if lacks else None)
-    level = "user" if root and choice in ("auto", "user") else "none"
-    return Isolation(level, choice, None, WEAKER[level])
+    if root and choice in ("auto", "user"):
+        if namespaces_work():
+            return Isolation("user", choice, None, WEAKER["user"])
+        if _probe([sys.executable, "-c", "pass"], as_uid=_probe_uid()):
+            return Isolation("user", choice, None, WEAKER["user-plain"], namespaces=False)
+        if choice == "user":
+            raise ValueError(
+                "sandbox 'user' cannot work here: no namespaces, and other users cannot run "
+                f"{sys.executable} (make the Python installation readable by all, or install bubblewrap)"
+            )
+    as_root = " (as root here: the whole machine)" if root else ""
+    return Isolation("none", choice, None, WEAKER["none"] + as_root)
+
+
+def namespaces_work() -> bool:
+    """Whether this process may create the namespaces of level ``user`` (root in most containers may not)."""
+    probe = [sys.executable, "-I", "-S", str(Path(__file__).resolve()), "--probe"]
+    return _probe(probe, as_uid=None)
 
 
 def resolve_sandbox(choice: str) -> str | None:
@@ -236,7 +264,8 @@ def _take_uid() -> tuple[int, int]:
             os.close(fd)
             continue
         uid = UID_BASE + slot
-        _kill_uid(uid)  # a grader killed earlier may have left processes behind
+        _kill_uid(uid)  # a grader killed earlier may have left processes and files behind
+        _remove_files_of(uid)
         return uid, fd
     raise RuntimeError(f"all {UID_SLOTS} submission user ids are in use")
 
@@ -274,6 +303,8 @@ def launch_prefix(
         "parent": os.getpid(),
         "marker": marker,
         "uid": run.uid,
+        "namespaces": isolation.namespaces,
+        "lock": str(_lock_dir() / f"uid-{run.uid - UID_BASE}") if run.uid is not None else None,
         "stage": str(_lock_dir()) if run.uid is not None else None,
         "scratch": str(scratch),
         "limits": asdict(limits),
@@ -454,7 +485,20 @@ def kill_submission(marker: str) -> None:
     kill_tagged(marker)
     if run is not None and run.uid is not None:
         _kill_uid(run.uid)
+        _remove_files_of(run.uid)
         os.close(run.lock)
+
+
+def _remove_files_of(uid: int) -> None:
+    """Remove what ``uid`` left in the shared folders (level ``user`` without namespaces writes there)."""
+    for entry, _ in list(_owned_in_shared_folders(uid)):
+        if Path(entry.path) in _SCRATCHES:  # the grader removes it when done with it
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 def limit_hit(km) -> str | None:
@@ -491,8 +535,8 @@ def cleanup_leftovers() -> list[str]:
     if os.geteuid() == 0:
         cleaned += _cleanup_uids()
     for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
-        owner = scratch.name[len(SCRATCH_PREFIX) :].split("-")[0]
-        if owner.isdigit() and not _alive(int(owner)) and scratch.is_dir():
+        owner, dash, _ = scratch.name[len(SCRATCH_PREFIX) :].partition("-")  # PID-random
+        if dash and owner.isdigit() and not _alive(int(owner)) and scratch.is_dir():
             shutil.rmtree(scratch, ignore_errors=True)
             cleaned.append(f"removed {scratch}")
     return cleaned
@@ -863,6 +907,8 @@ def _start_bwrap(config: dict, cmd: list[str]) -> int:
 
 def _start_user(config: dict, cmd: list[str]) -> int:
     """Fork the init of a new PID namespace (as root); it sets up the view and starts the kernel."""
+    if not config["namespaces"]:
+        return _start_user_plain(config, cmd)
     lifeline, keep = os.pipe()  # the init sees end-of-file on it once the launcher is gone
     _check(_libc().unshare(CLONE_NEWPID), "unshare")
     pid = os.fork()
@@ -875,6 +921,49 @@ def _start_user(config: dict, cmd: list[str]) -> int:
 
 
 _KEEP: list[int] = []  # the launcher's end of the init's lifeline, open for the launcher's life
+
+
+def _start_user_plain(config: dict, cmd: list[str]) -> int:
+    """Level ``user`` without namespaces: the kernel as the submission's uid, and a sentinel that kills
+    all that uid's processes once the launcher is gone (even SIGKILLed with the grader)."""
+
+    def body() -> None:
+        os.setsid()
+        _set_rlimits(_rlimits(config["limits"], nproc=True))
+        _drop_to(config["uid"])
+        _prctl(PR_SET_NO_NEW_PRIVS, 1)
+        _die_with_parent(launcher)  # after the uid change, which clears it
+        os.chdir(config["scratch"])
+        os.execvpe(cmd[0], cmd, _child_env(config))
+
+    launcher = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        _in_child(body)
+    return pid
+
+
+def _start_sentinel(lock: str, uid: int, launcher: int) -> None:
+    """A detached process (not below the grader, so it outlives it) that waits for the launcher to end,
+    then for the uid's lock (no grader uses the uid any more), kills the uid's processes and exits."""
+    if os.fork() != 0:
+        os.wait()
+        return
+    os.setsid()
+    if os.fork() != 0:
+        os._exit(0)
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # whoever reads the launcher's output must not wait for the sentinel
+            os.dup2(null, fd)
+        os.closerange(3, MAX_FILES)
+        while _alive(launcher):
+            time.sleep(0.1)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _kill_uid(uid)
+    finally:
+        os._exit(0)
 
 
 def _user_init(config: dict, cmd: list[str], lifeline: int) -> None:
@@ -1046,7 +1135,39 @@ def _over_limit(config: dict, started: float, tick: int) -> int | None:
     if limits["disk_mb"] and tick % 4 == 0:
         if _folder_bytes(config["scratch"]) > limits["disk_mb"] * MB:
             return 122
+        if config["uid"] is not None and not config["namespaces"] and config["level"] == "user":
+            if _shared_folders_bytes(config["uid"], config["scratch"]) > limits["disk_mb"] * MB:
+                return 122
     return None
+
+
+def _shared_folders_bytes(uid: int, scratch: str) -> float:
+    """Space that ``uid`` uses in the world-writable folders, its ``scratch`` folder left out."""
+    total: float = 0
+    for entry, info in _owned_in_shared_folders(uid):
+        if entry.path != scratch:
+            directory = entry.is_dir(follow_symlinks=False)
+            total += _folder_bytes(entry.path) if directory else info.st_blocks * 512
+    return total
+
+
+def _owned_in_shared_folders(uid: int):
+    """The entries of ``uid`` in /tmp, /var/tmp, /dev/shm, /run/lock and world-writable folders in them."""
+    folders = [*WRITABLE, "/run/lock"]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries[:20_000]:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if info.st_uid == uid:
+                yield entry, info
+            elif entry.is_dir(follow_symlinks=False) and info.st_mode & 0o002:
+                folders.append(entry.path)  # world-writable, such as /tmp/.X11-unix
 
 
 def _reap(child: int) -> int | None:
@@ -1096,9 +1217,27 @@ def _watch(child: int, config: dict, stop: list[int]) -> int:
         tick += 1
 
 
+def _probe_namespaces() -> int:
+    """Exit status 0 when the namespaces and mounts of level ``user`` can be made here."""
+    flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+    try:
+        _check(_libc().unshare(flags), "unshare")
+        _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+        _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
+    except OSError:
+        return 1
+    return 0
+
+
 def _main(argv: list[str]) -> int:
+    if argv == ["--probe"]:
+        return _probe_namespaces()
     config, cmd = json.loads(argv[0]), argv[2:]
     _die_with_parent(config["parent"])
+    if config["level"] == "user" and not config["namespaces"]:
+        _start_sentinel(
+            config["lock"], config["uid"], os.getpid()
+        )  # before: not below the launcher
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     stop: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGHUP):

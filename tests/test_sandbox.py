@@ -4,6 +4,7 @@ Most tests start plain Python processes through the launcher (what a kernel woul
 two start real kernels. Levels that cannot run here are skipped with the reason.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -22,18 +23,44 @@ from nncourse import sandbox
 ROOT = os.geteuid() == 0
 BWRAP = sandbox.bwrap_path()
 CHECKOUT = Path(sandbox.__file__).resolve().parents[1]
+NAMESPACES = ROOT and sandbox.namespaces_work()
 
 
 def isolation(level: str) -> sandbox.Isolation:
+    """The level's isolation; "user-plain" is level user where namespaces cannot be made (containers)."""
     if level == "bwrap" and BWRAP is None:
         pytest.skip("bubblewrap is not installed or cannot create a sandbox here")
-    if level == "user" and not ROOT:
+    if level.startswith("user") and not ROOT:
         pytest.skip("the unprivileged-user level needs the tests to run as root")
+    if level == "user" and not NAMESPACES:
+        pytest.skip("root cannot create namespaces here (a container): only user-plain can run")
+    if level == "user-plain":
+        if python_for(level) is None:
+            pytest.skip("no Python here that other users may run (level user without namespaces)")
+        return sandbox.Isolation("user", "user", namespaces=False)
     return sandbox.Isolation(level, level, BWRAP if level == "bwrap" else None)
 
 
-ALL = pytest.mark.parametrize("level", ["bwrap", "user", "none"])
-ISOLATED = pytest.mark.parametrize("level", ["bwrap", "user"])
+@functools.cache
+def python_for(level: str) -> str | None:
+    """The Python to run under ``level``: without namespaces the submission's user must reach it."""
+    if level != "user-plain":
+        return sys.executable
+    uid = sandbox.UID_BASE + sandbox.UID_SLOTS + 2
+    for python in (sys.executable, "/usr/bin/python3"):
+        try:
+            subprocess.run([python, "-c", "pass"], preexec_fn=lambda: as_user(uid), check=True)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        return python
+    return None
+
+
+ALL = pytest.mark.parametrize("level", ["bwrap", "user", "user-plain", "none"])
+# Limits and lifetime exact (not only by the watchdog).
+ISOLATED = pytest.mark.parametrize("level", ["bwrap", "user", "user-plain"])
+# What the kernel can see and reach: levels with namespaces.
+VIEW = pytest.mark.parametrize("level", ["bwrap", "user"])
 
 
 def run(level, code, limits=None, visible=(), hidden=(), args=(), timeout=60):
@@ -42,7 +69,7 @@ def run(level, code, limits=None, visible=(), hidden=(), args=(), timeout=60):
     limits = limits or sandbox.Limits(memory_mb=512, processes=32, disk_mb=64, seconds=30)
     prefix, marker = sandbox.launch_prefix(scratch, isolation(level), limits, visible, hidden)
     env = sandbox.kernel_env(scratch, marker)
-    command = [*prefix, sys.executable, "-c", textwrap.dedent(code), *args]
+    command = [*prefix, python_for(level), "-c", textwrap.dedent(code), *args]
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
     finally:
@@ -85,6 +112,21 @@ def test_auto_without_bubblewrap_says_so_as_root(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     chosen = sandbox.resolve("auto")
     assert chosen.level == "user" and "unprivileged user" in chosen.warning
+
+
+def test_auto_as_root_in_a_container_without_namespaces_says_so(monkeypatch):
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(sandbox, "namespaces_work", lambda: False)
+    monkeypatch.setattr(sandbox, "_probe", lambda cmd, as_uid: True)  # others may run Python
+    chosen = sandbox.resolve("auto")
+    assert (
+        chosen.level == "user" and not chosen.namespaces and "WITHOUT namespaces" in chosen.warning
+    )
+    monkeypatch.setattr(sandbox, "_probe", lambda cmd, as_uid: False)
+    assert sandbox.resolve("auto").level == "none"
+    with pytest.raises(ValueError, match="readable by all"):
+        sandbox.resolve("user")
 
 
 def test_auto_without_bubblewrap_or_root_says_scores_are_untrustworthy(monkeypatch):
@@ -255,6 +297,14 @@ def test_writing_2_gb_into_the_scratch_folder_fails(level):
     assert done.returncode in (3, 122), done
 
 
+@ISOLATED
+def test_nothing_a_submission_wrote_to_the_shared_folders_is_left_for_the_next(level):
+    name = f"/tmp/nncourse-test-left-{os.getpid()}"
+    done, _ = run(level, f"open({name!r}, 'w').write('my answers')")
+    assert done.returncode == 0, done
+    assert not Path(name).exists()
+
+
 # -- nothing outlives the submission ---------------------------------------------------------------
 
 ESCAPE = """
@@ -290,8 +340,9 @@ def test_a_double_forked_sleeper_in_its_own_session_ends_with_the_submission(lev
 GRADER = """
     import json, os, shutil, signal, subprocess, sys, time
     from nncourse import sandbox
-    level, code, tag, out = sys.argv[1:5]
-    chosen = sandbox.Isolation(level, level, shutil.which("bwrap") if level == "bwrap" else None)
+    level, code, tag, out, python = sys.argv[1:6]
+    bwrap = shutil.which("bwrap") if level == "bwrap" else None
+    chosen = sandbox.Isolation(level.split("-")[0], level, bwrap, None, level != "user-plain")
     scratch = sandbox.make_scratch()
     prefix, marker = sandbox.launch_prefix(scratch, chosen, sandbox.Limits(seconds=60))
 
@@ -300,7 +351,7 @@ GRADER = """
         sys.exit(1)
 
     signal.signal(signal.SIGTERM, stop)
-    command = [*prefix, sys.executable, "-c", code, tag, "60"]
+    command = [*prefix, python, "-c", code, tag, "60"]
     subprocess.Popen(command, env=sandbox.kernel_env(scratch, marker), stdout=subprocess.PIPE)
     with open(out, "w") as file:
         json.dump({"scratch": str(scratch)}, file)
@@ -315,7 +366,17 @@ def start_grader(level: str, tmp_path: Path) -> tuple[subprocess.Popen, str, Pat
     env = {**os.environ, "PYTHONPATH": str(CHECKOUT)}
     code = textwrap.dedent(ESCAPE)
     grader = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(GRADER), level, code, tag, str(out)], env=env
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(GRADER),
+            level,
+            code,
+            tag,
+            str(out),
+            python_for(level),
+        ],
+        env=env,
     )
     deadline = time.monotonic() + 20
     while not (processes_with(tag) and out.exists()) and time.monotonic() < deadline:
@@ -382,7 +443,7 @@ READ = """
 """
 
 
-@ISOLATED
+@VIEW
 def test_the_checkout_solutions_and_secrets_are_not_readable(level, tmp_path):
     secret = tmp_path / "out" / "secret.txt"  # readable by everyone: only the view protects it
     secret.parent.mkdir()
@@ -396,7 +457,7 @@ def test_the_checkout_solutions_and_secrets_are_not_readable(level, tmp_path):
     assert control.stdout.count("READ") == len(paths), control
 
 
-@ISOLATED
+@VIEW
 def test_the_folders_shown_are_read_only_and_on_the_python_path(level, tmp_path):
     package = tmp_path / "shown" / "nncourse_copy"
     package.mkdir(parents=True)
@@ -439,7 +500,7 @@ CONNECT = """
 """
 
 
-@ISOLATED
+@VIEW
 def test_host_unix_sockets_cannot_be_reached(level, tmp_path):
     folder = Path("/var/tmp") / f"nncourse-test-{os.getpid()}"
     folder.mkdir(mode=0o755)
@@ -463,7 +524,7 @@ def test_host_unix_sockets_cannot_be_reached(level, tmp_path):
         shutil.rmtree(folder)
 
 
-@ISOLATED
+@VIEW
 def test_no_network(level):
     code = """
         import socket
@@ -502,6 +563,8 @@ def execute(level: str, cells: list[str], memory_mb: int = 2048):
 
 @ALL
 def test_a_real_kernel_runs_and_leaves_nothing_behind(level):
+    if python_for(level) != sys.executable:
+        pytest.skip("the kernel's Python cannot be run by other users here")
     tag = f"{5000 + os.getpid() % 1000}.{time.monotonic_ns() % 10**6}"
     start = f"""
         import os, subprocess
@@ -552,7 +615,7 @@ def test_a_protected_grader_keeps_its_environment_from_its_own_user():
 
 
 def test_a_real_kernel_stopped_by_a_limit_says_which():
-    level = "bwrap" if BWRAP else "user" if ROOT else "none"
+    level = "bwrap" if BWRAP else "user" if NAMESPACES else "none"
     hog = """
         import subprocess, sys, time
         child = "block = bytearray(b'x') * (300 * 1024 * 1024); import time; time.sleep(20)"
