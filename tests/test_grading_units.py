@@ -487,3 +487,34 @@ def test_b64_payload_is_plain_json():
     assert {c["id"] for c in data["calls"]} == {p.id for p in PLANNED}
     first = next(iter(data["arrays"].values()))
     base64.b64decode(first["data"], validate=True)
+
+
+def test_harness_restarts_after_a_crash_and_skips_after_a_slow_call(monkeypatch):
+    from nncourse.exercises.spec import Call, Check, Question
+    from nncourse.grading import harness
+    from nncourse.grading.plan import PlannedCall
+
+    def flaky(x):
+        if x == 2:
+            os._exit(1)
+        return x
+
+    def slow(x):
+        if x == 2:
+            time.sleep(30)
+        return x
+
+    namespace = {"flaky": flaky, "slow": slow}
+    planned = []
+    for name in namespace:
+        check = Check("c", [(1.0,), (2.0,), (3.0,)])
+        question = Question(name, lambda x: x, [check])
+        for k, x in enumerate((1.0, 2.0, 3.0)):
+            planned.append(
+                PlannedCall(f"{name}-{k}", question, check, Call((x,)), [np.array(x)], False)
+            )
+    published = []
+    monkeypatch.setattr(harness, "_publish", published.append)
+    run_calls(namespace, payload(planned), "tok", 0.5, kernel_settings())
+    status = [r["status"] for r in published]
+    assert status == ["returned", "crashed", "returned", "returned", "too_slow", "skipped"]

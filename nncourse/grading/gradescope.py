@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import zipfile
@@ -118,6 +119,22 @@ def _refusal(isolation: sandbox.Isolation) -> dict:
     }
 
 
+def _lock_away(root: Path) -> None:
+    """As root, make the bundle (the secret) and the installed references readable by root only: at level
+    user without namespaces the kernel's user sees the file system as far as permissions allow."""
+    if os.geteuid() != 0:
+        return
+    installed = Path(nncourse.__file__).resolve().parent  # by setup.sh, into the venv
+    folders = [root / "source"] + (
+        [installed / "exercises"] if "site-packages" in installed.parts else []
+    )
+    for folder in folders:
+        try:
+            folder.chmod(0o700)
+        except OSError:
+            pass
+
+
 def run_autograder(root: Path | str = "/autograder") -> dict:
     """Grade ``root/submission`` as Gradescope lays it out; write and return ``root/results/results.json``."""
     from nncourse.grading import grade
@@ -129,6 +146,7 @@ def run_autograder(root: Path | str = "/autograder") -> dict:
     isolation = sandbox.resolve(config.get("sandbox", "auto"))
     if isolation.level == "none":
         return _write(root, _refusal(isolation))
+    _lock_away(root)
     notebook = find_notebook(root / "submission", exercise_id)
     if notebook is None:
         text = f"No notebook to grade: submit {exercise_id}.ipynb (one notebook)."

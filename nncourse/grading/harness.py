@@ -2,10 +2,12 @@
 
 The grader sends this file's source to the student's kernel only after the notebook's own cells ran, in
 one cell that also carries the calls' inputs (hidden ones included: they were never on disk) and a fresh
-random token. :func:`run_calls` forks one child per call: the child calls the function, turns what it
-returned into plain arrays (``__array__`` included, so that counts against the per-call limit too) and
-writes them down a pipe; the kernel waits at most the call's time limit for them, kills the child when it
-is too slow, and publishes each result as display data of type :data:`RESULT_MIME`, tagged with the token.
+random token. :func:`run_calls` forks a child process for each function (and a fresh one again after a
+call that ended its process): the child makes the calls one by one, turns what each returned into plain
+arrays (``__array__`` included, so that counts against the per-call limit too) and writes them down a
+pipe; the kernel waits at most the call's time limit for each, kills the child when a call is too slow
+(the function's later calls are skipped), and publishes each result as display data of type
+:data:`RESULT_MIME`, tagged with the token. Nothing a call does changes the kernel itself.
 
 Nothing is compared or scored here: student code runs in this process and could change anything in it.
 The grader reads only the results of the grading cell, only with its token, decodes them with
@@ -17,6 +19,7 @@ Taught in: the instructor guide (book/instructors.md), section "What the grader 
 """
 
 import base64
+import itertools
 import json
 import os
 import re
@@ -131,8 +134,8 @@ def _call(function, args, kwargs, structured, settings):
     }
 
 
-def _child(function, args, kwargs, structured, settings, write_end):
-    """In the forked child: no output to the notebook, one call, its record down the pipe, exit."""
+def _child(function, calls, settings, write_end):
+    """In the forked child: no output to the notebook; each call, its record down the pipe; exit."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
@@ -140,45 +143,72 @@ def _child(function, args, kwargs, structured, settings, write_end):
         sys.stdout = sys.stderr = open(os.devnull, "w")
         for number in (signal.SIGALRM, signal.SIGINT, signal.SIGTERM):
             signal.signal(number, signal.SIG_DFL)
-        record = _call(function, args, kwargs, structured, settings)
-        data = json.dumps(record).encode()
-        data = struct.pack(">Q", len(data)) + data
-        while data:
-            data = data[os.write(write_end, data) :]
+        for args, kwargs, structured in calls:
+            data = json.dumps(_call(function, args, kwargs, structured, settings)).encode()
+            data = struct.pack(">Q", len(data)) + data
+            while data:
+                data = data[os.write(write_end, data) :]
     finally:
         os._exit(0)
 
 
-def _receive(read_end, deadline, limit_bytes):
-    """The child's length-prefixed message, or None when it did not come in time (or in one piece)."""
-    buffer = b""
-    expected = None
-    while expected is None or len(buffer) < expected:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([read_end], [], [], left)[0]:
-            return None
-        chunk = os.read(read_end, 1 << 20)
-        if not chunk:
-            return None
-        buffer += chunk
-        if expected is None and len(buffer) >= 8:
-            expected = 8 + struct.unpack(">Q", buffer[:8])[0]
-            if expected > limit_bytes:
+class _Pipe:
+    """The kernel's end of a child's pipe: length-prefixed messages, each awaited until a deadline."""
+
+    def __init__(self, fd, limit_bytes):
+        self.fd, self.limit, self.buffer = fd, limit_bytes, b""
+
+    def message(self, deadline):
+        """The next message, or None when it does not come in time, in one piece, or within bounds."""
+        while True:
+            if len(self.buffer) >= 8:
+                size = 8 + struct.unpack(">Q", self.buffer[:8])[0]
+                if size > self.limit:
+                    return None
+                if len(self.buffer) >= size:
+                    data, self.buffer = self.buffer[8:size], self.buffer[size:]
+                    return data
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
                 return None
-    return buffer[8:expected]
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return None
+            self.buffer += chunk
 
 
-def _run_one(function, args, kwargs, structured, limit, settings):
-    """Fork, call in the child, wait at most ``limit`` seconds; the record of the call."""
-    start = time.monotonic()
+def _record(data):
+    try:
+        record = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _run_batch(function, calls, limit, settings):
+    """The records of ``calls`` made one after the other in one forked child, each within ``limit``
+    seconds; they stop after a call that was too slow or ended the child."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _child(function, args, kwargs, structured, settings, write_end)
+        _child(function, calls, settings, write_end)
     os.close(write_end)
+    pipe, records = _Pipe(read_end, settings["max_message_bytes"]), []
     try:
-        data = _receive(read_end, start + limit, settings["max_message_bytes"])
+        for _ in calls:
+            start = time.monotonic()
+            record = _record(pipe.message(start + limit))
+            if record is None and time.monotonic() - start >= limit:
+                record = {
+                    "status": CallStatus.TOO_SLOW.value,
+                    "error": f"did not finish within {limit:g} s",
+                }
+            elif record is None:
+                record = {"status": CallStatus.CRASHED.value, "error": "the call ended its process"}
+            records.append(record)
+            if record["status"] in (CallStatus.TOO_SLOW.value, CallStatus.CRASHED.value):
+                break
     finally:
         os.close(read_end)
         try:
@@ -186,14 +216,22 @@ def _run_one(function, args, kwargs, structured, limit, settings):
         except ProcessLookupError:
             pass
         os.waitpid(pid, 0)
-    if data is not None:
-        try:
-            return json.loads(data)
-        except ValueError:
-            pass
-    if time.monotonic() - start >= limit:
-        return {"status": CallStatus.TOO_SLOW.value, "error": f"did not finish within {limit:g} s"}
-    return {"status": CallStatus.CRASHED.value, "error": "the call ended its process"}
+    return records
+
+
+def _run_function(function, calls, limit, settings):
+    """The records of all calls of one function: a fresh child again after a call that ended one; the
+    calls after one that ran out of time are skipped."""
+    records = []
+    while len(records) < len(calls):
+        records += _run_batch(function, calls[len(records) :], limit, settings)
+        if records[-1]["status"] == CallStatus.TOO_SLOW.value:
+            skipped = {
+                "status": CallStatus.SKIPPED.value,
+                "error": "an earlier call ran out of time",
+            }
+            records += [dict(skipped) for _ in range(len(calls) - len(records))]
+    return records
 
 
 def _publish(record):
@@ -208,24 +246,24 @@ def run_calls(namespace, payload, token, limit, settings):
     arrays = {
         k: decode_array(v, settings["max_result_bytes"]) for k, v in payload["arrays"].items()
     }
-    too_slow = set()
-    for c in payload["calls"]:
-        function = namespace.get(c["function"])
-        if c["function"] in too_slow:
-            record = {
-                "status": CallStatus.SKIPPED.value,
-                "error": "an earlier call ran out of time",
-            }
-        elif not callable(function):
-            record = {"status": CallStatus.MISSING.value}
+    for name, group in itertools.groupby(payload["calls"], key=lambda c: c["function"]):
+        group = list(group)
+        function = namespace.get(name)
+        if callable(function):
+            calls = [
+                (
+                    [decode_value(a, arrays) for a in c["args"]],
+                    {k: decode_value(v, arrays) for k, v in c["kwargs"].items()},
+                    c["structured"],
+                )
+                for c in group
+            ]
+            records = _run_function(function, calls, limit, settings)
         else:
-            args = [decode_value(a, arrays) for a in c["args"]]
-            kwargs = {k: decode_value(v, arrays) for k, v in c["kwargs"].items()}
-            record = _run_one(function, args, kwargs, c["structured"], limit, settings)
-            if record.get("status") == CallStatus.TOO_SLOW.value:
-                too_slow.add(c["function"])
-        record.update(token=token, id=c["id"])
-        _publish(record)
+            records = [{"status": CallStatus.MISSING.value} for _ in group]
+        for c, record in zip(group, records, strict=True):
+            record.update(token=token, id=c["id"])
+            _publish(record)
 
 
 class RunStatus(str, Enum):

@@ -159,9 +159,7 @@ def _start(setup: KernelSetup, scratch: Path):
     km, marker = sandbox.submission_kernel(
         scratch, setup.isolation, setup.sandbox_limits(), [setup.package], list(setup.hidden)
     )
-    options = sandbox.start_options(scratch, marker)
-    options["env"]["PYTHONPATH"] = str(setup.package)  # the kernel's nncourse, not the checkout
-    return km, marker, options
+    return km, marker, sandbox.start_options(scratch, marker)  # PYTHONPATH: the visible package
 
 
 async def run_submission(
