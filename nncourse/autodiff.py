@@ -37,7 +37,7 @@ class Value:
     data : float
         The number this node holds.
     label : str, optional
-        A name shown when the graph is drawn (`nncourse.graphdraw.draw_graph`).
+        A name shown when the graph is drawn (`nncourse.figures.graph.draw_graph`).
 
     Attributes
     ----------

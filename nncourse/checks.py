@@ -31,8 +31,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nncourse.exercises import load_exercise
-from nncourse.exercises.compare import WARN_ON, as_parts, diagnose, format_value, warned_problem
+from nncourse.exercises.compare import (
+    WARN_ON,
+    as_parts,
+    assess,
+    describe_error,
+    diagnose,
+    format_value,
+    is_structured,
+    reductions_without_keepdims,
+)
 from nncourse.exercises.spec import Call, Check, Question
+from nncourse.gradcheck import numerical_gradient
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
 GRADING_ENV = (
@@ -91,7 +101,11 @@ class QuestionFeedback:
                 ("problem", c.problem),
                 ("hint", c.hint),
             ]
-            lines += [f"      {label + ':':<10}{value}" for label, value in rows if value]
+            for label, value in rows:
+                if value:
+                    first, *more = str(value).split("\n")
+                    lines.append(f"      {label + ':':<10}{first}")
+                    lines += [f"      {'':<10}{line}" for line in more]
         return "\n".join(lines)
 
 
@@ -109,50 +123,81 @@ def run_public_checks(question: Question, function: Callable) -> QuestionFeedbac
 
 def _run_check(question: Question, check: Check, function: Callable) -> CheckFeedback:
     for c in check.calls():
-        expected = question.expected(c)
-        expected_value, structured = expected.value, expected.returns_tuple
-        shown_inputs = _format_call(function, c)
-        fail = _failure_factory(check, shown_inputs, expected_value)
+        expected_value = question.reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs))
+        structured = is_structured(expected_value)
+        expected = as_parts(expected_value, structured)
+        fail = _failure_factory(
+            question, check, _format_call(function, c), expected_value, function
+        )
+        args, kwargs = copy.deepcopy(c.args), copy.deepcopy(c.kwargs)
         try:
             with warnings.catch_warnings(record=True) as caught, np.errstate(**WARN_ON):
                 warnings.simplefilter("always")
-                received_value = function(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs))
+                received_value = function(*args, **kwargs)
         except NotImplementedError:
             raise
         except (
             Exception
         ) as error:  # the learner's code may raise anything; report it, never re-raise
-            return fail("", f"raised {type(error).__name__}: {error}")
+            return fail("", describe_error(error))
         try:
             received = as_parts(received_value, structured)
         except TypeError as error:
             return fail(format_value(received_value), str(error))
-        problem = diagnose(expected.parts, received, rtol=check.rtol, atol=check.atol)
-        if problem is None:
-            problem = warned_problem(
-                check.forbid_warnings, [w.message for w in caught], "your function"
-            )
+        problem = assess(
+            expected,
+            received,
+            rtol=check.rtol,
+            atol=check.atol,
+            names=question.parts,
+            floats=question.floats,
+            warned=[w.message for w in caught],
+            forbid_warnings=check.forbid_warnings,
+            before=(*c.args, *c.kwargs.values()),
+            after=(*args, *kwargs.values()),
+            arg_names=_parameter_names(function, c),
+        )
         if problem is not None:
             return fail(format_value(received_value), problem)
     return CheckFeedback(check.name, passed=True)
 
 
 def _failure_factory(
-    check: Check, inputs: str, expected: object
+    question: Question, check: Check, inputs: str, expected: object, function: Callable
 ) -> Callable[[str, str], CheckFeedback]:
     def fail(received: str, problem: str) -> CheckFeedback:
+        hint = _keepdims_hint(check, problem, function) or question.hint_for(check, problem)
         return CheckFeedback(
-            check.name, False, inputs, format_value(expected), received, problem, check.hint
+            check.name, False, inputs, format_value(expected), received, problem, hint
         )
 
     return fail
 
 
-def _format_call(function: Callable, c: Call) -> str:
+KEEPDIMS_KINDS = {"values", "shape", "row", "column", "flat", "broadcast", "nonfinite"}
+
+
+def _keepdims_hint(check: Check, problem: str, function: Callable) -> str:
+    """The check's ``"keepdims"`` hint, naming the learner's reductions that drop their axis."""
+    if "keepdims" not in check.hints or not KEEPDIMS_KINDS & set(getattr(problem, "kinds", ())):
+        return ""
+    try:
+        found = reductions_without_keepdims(inspect.getsource(function))
+    except (OSError, TypeError):
+        return ""
+    return check.hints["keepdims"].format(reductions=", ".join(found)) if found else ""
+
+
+def _parameter_names(function: Callable, c: Call) -> list[str]:
     try:
         names = list(inspect.signature(function).parameters)
     except (TypeError, ValueError):
         names = []
+    return names[: len(c.args)] + [f"{k}" for k in c.kwargs]
+
+
+def _format_call(function: Callable, c: Call) -> str:
+    names = _parameter_names(function, c)
     parts = [
         f"{names[i] if i < len(names) else f'arg{i + 1}'} = {format_value(a)}"
         for i, a in enumerate(c.args)
@@ -206,6 +251,56 @@ def _summary_state(feedback: QuestionFeedback) -> str:
     if feedback.status == PASSED:
         return "public checks passed"
     return feedback.status
+
+
+def finite_difference_report(
+    loss: Callable[..., float],
+    params: list,
+    gradients: Callable[..., tuple] | tuple | list,
+    names: list[str] | None = None,
+    eps: float = 1e-6,
+) -> list[str]:
+    """Compare gradients with central differences of ``loss``, shapes first; print one line each.
+
+    ``loss(*params)`` is the scalar loss; ``gradients`` holds one array per parameter, or is the
+    function computing them from ``*params`` (an error it raises is reported, not raised). A gradient
+    whose shape is not its parameter's is reported as such, without a difference: broadcasting would
+    make a difference look small. Returns the printed lines.
+
+    Taught in: the backprop exercise (book/exercises/backprop.ipynb), section "Check your gradients".
+    """
+    names = names or [f"parameter {i + 1}" for i in range(len(params))]
+    if callable(gradients):
+        try:
+            gradients = gradients(*params)
+        except NotImplementedError:
+            raise
+        except Exception as error:  # the learner's code may raise anything
+            lines = [f"your gradients {describe_error(error)}"]
+            print("\n".join(lines))
+            return lines
+    lines = []
+    for i, (name, param, grad) in enumerate(zip(names, params, gradients, strict=False)):
+        param, grad = np.asarray(param, dtype=float), np.asarray(grad)
+        if grad.shape != param.shape:
+            words = _shape_words(param.shape, grad.shape)
+            lines.append(f"{name}: shape {grad.shape}, but the parameter's is {param.shape}{words}")
+            continue
+
+        def of(value, i=i):
+            return loss(*params[:i], value, *params[i + 1 :])
+
+        numeric = numerical_gradient(of, param, eps=eps)
+        difference = float(np.max(np.abs(grad - numeric), initial=0.0))
+        lines.append(f"{name}: largest difference from finite differences {difference:.1e}")
+    print("\n".join(lines))
+    return lines
+
+
+def _shape_words(expected: tuple, received: tuple) -> str:
+    problem = diagnose([np.zeros(expected)], [np.zeros(received)], rtol=0.0, atol=0.0)
+    text = str(problem).split(": ", 1)
+    return f": {text[1]}" if len(text) == 2 else ""
 
 
 def exercise(exercise_id: str) -> ExerciseChecker:

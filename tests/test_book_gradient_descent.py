@@ -6,7 +6,11 @@ where an independent oracle exists (a closed form, central differences, `MLP`, s
 checks the number against that oracle too, through `nncourse`.
 """
 
+import inspect
+import re
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import numpy as np
@@ -14,7 +18,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 import nncourse as nn
-from nncourse import plotting, widgets
+from nncourse import optim
+from nncourse.figures import descent
 from nncourse.optim import gradient_descent
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "gradient_descent.ipynb"
@@ -23,16 +28,54 @@ SKIPPED_TAGS = {"remove-cell", "hide-input"}  # installation and figure drawing
 
 @pytest.fixture(scope="module")
 def chapter():
-    """The variables of the chapter after running its computing cells, top to bottom."""
+    """The variables of the chapter after running its computing cells, top to bottom.
+
+    What the cells glue into the prose (myst-nb's ``glue``) is collected in ``namespace["glued"]``.
+    """
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    namespace: dict = {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code" or SKIPPED_TAGS & set(cell.metadata.get("tags", [])):
-            continue
-        if "gradient_descent_surface" in cell.source:  # tested below, without drawing
-            continue
-        exec(compile(cell.source, f"{NOTEBOOK.name} cell", "exec"), namespace)
+    glued: dict = {}
+    namespace: dict = {"glued": glued}
+    fake = SimpleNamespace(glue=lambda name, value, display=True: glued.__setitem__(name, value))
+    saved = sys.modules.get("myst_nb")
+    sys.modules["myst_nb"] = fake
+    try:
+        for cell in notebook.cells:
+            if cell.cell_type != "code" or SKIPPED_TAGS & set(cell.metadata.get("tags", [])):
+                continue
+            if "gradient_descent_surface" in cell.source:  # tested below, without drawing
+                continue
+            exec(compile(cell.source, f"{NOTEBOOK.name} cell", "exec"), namespace)
+    finally:
+        if saved is None:
+            del sys.modules["myst_nb"]
+        else:
+            sys.modules["myst_nb"] = saved
     return namespace
+
+
+@pytest.fixture(scope="module")
+def markdown():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+
+
+def test_every_glued_number_in_the_prose_is_computed(chapter, markdown):
+    """Each {glue:text}`name` in the prose is glued by a cell; numbers then come from the run."""
+    used = set(re.findall(r"\{glue:text\}`(\w+)", markdown))
+    assert used and used <= set(chapter["glued"])
+    glued = chapter["glued"]
+    assert f"{glued['gd_one_y_hat']:.2f}" == "0.89"
+    assert f"{glued['gd_pull_near_line']:.3f}" == "0.378"
+    assert f"{glued['gd_hump']:.2f}" == "0.17"
+    # 92% of the 400 points right after 30 epochs, as the printed table says.
+    assert (glued["gd_still_wrong"], glued["gd_n_points"]) == (32, 400)
+
+
+def test_docstring_translation_sentence_matches_the_package(markdown):
+    """The chapter translates the docstring's symbols only while the docstring still needs it."""
+    docstrings = inspect.getdoc(optim.gradient_descent) + inspect.getdoc(optim.momentum_step)
+    says_mu = "\\mu" in docstrings
+    assert ("writes $L$ for the function being" in markdown) == says_mu
 
 
 # -- The error surface as a mountain -------------------------------------------------------------
@@ -91,17 +134,25 @@ def test_learning_rates_on_the_parabola(chapter):
 
 def test_interactive_bowl_as_the_prose_describes_it():
     """The slider figure: E = (theta1^2 + 10 theta2^2) / 2 from (-4, 2); diverges above 0.2."""
-    np.testing.assert_array_equal(plotting.BOWL_MATRIX, np.diag([1.0, 10.0]))
-    assert tuple(plotting.BOWL_START) == (-4.0, 2.0)
-    assert np.abs(plotting.descent_path(0.19, 300)[-1]).max() < 1e-6
-    assert np.abs(plotting.descent_path(0.21, 300)[-1, 1]) > 1e3
-    zigzag = plotting.descent_path(0.15, 6)[:, 1]  # factor 1 - 10 * 0.15 = -0.5
+    np.testing.assert_array_equal(descent.BOWL_MATRIX, np.diag([1.0, 10.0]))
+    assert tuple(descent.BOWL_START) == (-4.0, 2.0)
+    assert np.abs(descent.descent_path(0.19, 300)[-1]).max() < 1e-6
+    assert np.abs(descent.descent_path(0.21, 300)[-1, 1]) > 1e3
+    bounce = descent.descent_path(0.2, 6)[:, 1]  # the answer: exactly at 0.2, +2, -2, +2, ...
+    np.testing.assert_allclose(bounce, 2.0 * (-1.0) ** np.arange(7), rtol=1e-12)
+    zigzag = descent.descent_path(0.15, 6)[:, 1]  # factor 1 - 10 * 0.15 = -0.5
     assert np.all(np.sign(zigzag[1:]) == -np.sign(zigzag[:-1]))
     # Both the live and the static (website) sliders reach either side of 0.2.
-    figure = widgets.gradient_descent_surface()
+    figure = descent.gradient_descent_surface()
     assert figure.params["lr"].min < 0.2 < figure.params["lr"].max
     static = figure.static_grids()["lr"]
     assert static.min() < 0.2 < static.max()
+
+
+def test_eta_one_bounces_for_ever():
+    """The borderline case eta = 1 on x^2: the factor is exactly -1."""
+    path = gradient_descent(lambda x: 2 * x, x0=2.0, lr=1.0, steps=6)[:, 0]
+    assert path.tolist() == [2.0, -2.0, 2.0, -2.0, 2.0, -2.0, 2.0]
 
 
 def test_half_lands_in_one_step():
@@ -216,15 +267,40 @@ def test_quiz_updates_per_epoch():
 
 def test_momentum_on_the_valley(chapter):
     paths, valley_error = chapter["valley_paths"], chapter["valley_error"]
-    assert paths[0.0][-1] == pytest.approx([-0.6264, 0.0], abs=5e-5)
-    assert valley_error(paths[0.0][-1]) == pytest.approx(1.96e-01, rel=5e-3)
-    assert valley_error(paths[0.5][-1]) == pytest.approx(5.33e-06, rel=5e-3)
-    # Eq. (gd-momentum) by hand for the first three steps.
+    assert chapter["valley_lr"] == 0.095 and chapter["valley_steps"] == 30
+    plain, heavy = paths[0.0], paths[0.5]
+    assert np.abs(plain[10]) == pytest.approx([3.3169, 0.5230], abs=5e-5)
+    assert np.abs(plain[-1]) == pytest.approx([0.4505, 0.0636], abs=5e-5)
+    assert np.abs(heavy[10]) == pytest.approx([0.7597, 0.0582], abs=5e-5)
+    assert np.abs(heavy[-1]) == pytest.approx([0.0005, 0.0001], abs=5e-5)
+    assert valley_error(plain[-1]) == pytest.approx(1.4e-01, rel=0.05)
+    assert valley_error(heavy[-1]) == pytest.approx(1.5e-07, rel=0.05)
+    # The prose: plain descent still zigzags (the sign of w2 flips every step) ...
+    assert np.all(np.sign(plain[1:, 1]) == -np.sign(plain[:-1, 1]))
+    # ... and with momentum both distances are hundreds of times smaller after 30 steps.
+    assert np.all(np.abs(plain[-1]) > 100 * np.abs(heavy[-1]))
+    # Eq. (gd-momentum) by hand for the first three steps, starting at rest.
     w, v = np.array([-9.0, 1.5]), np.zeros(2)
     for t in range(1, 4):
-        v = 0.5 * v - 0.085 * np.array([1.0, 20.0]) * w
+        v = 0.5 * v - 0.095 * np.array([1.0, 20.0]) * w
         w = w + v
-        np.testing.assert_allclose(paths[0.5][t], w, rtol=1e-14)
+        np.testing.assert_allclose(heavy[t], w, rtol=1e-14)
+
+
+def test_momentum_dropdown_sqrt_beta_and_the_counter_example():
+    """Complex roots of modulus sqrt(beta) in both directions; with eta = 0.05 momentum is slower."""
+    beta = 0.5
+    for curvature in (1.0, 20.0):
+        roots = np.roots([1.0, -(1 + beta - 0.095 * curvature), beta])
+        assert np.all(np.abs(roots.imag) > 0)
+        np.testing.assert_allclose(np.abs(roots), np.sqrt(beta), rtol=1e-12)
+    assert abs(1 - 20 * 0.095) > np.sqrt(beta) and abs(1 - 0.095) > np.sqrt(beta)
+
+    def across(lr, momentum, steps=10):
+        return gradient_descent(lambda w: 20 * w, x0=1.0, lr=lr, steps=steps, momentum=momentum)
+
+    assert np.all(across(0.05, 0.0)[1:] == 0.0)  # 1 - 20 * 0.05 = 0: gone in one step
+    assert np.abs(across(0.05, beta)[-1]) > 1e-3  # momentum: still swinging
 
 
 # -- Local minima and restarts ------------------------------------------------------------------
@@ -304,3 +380,22 @@ def test_three_implementations_agree(chapter):
     # scikit-learn's minimum of the same cross-entropy.
     model = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(X, y)
     np.testing.assert_allclose(np.append(model.coef_[0], model.intercept_), ours, atol=1e-6)
+
+
+# -- Notation ------------------------------------------------------------------------------------
+
+EXERCISE = Path(__file__).resolve().parents[1] / "exercises" / "gradient_descent.ipynb"
+FORBIDDEN = {
+    r"\\hat\{y\}_?\w* - t\b": "targets are y and Y, t is a step counter",
+    r"\\mathbf": "no bold vectors",
+    r"\\mu\b(?!\$ for the momentum coefficient)": "momentum is beta (the one exception translates it)",
+    r"\bp = sigmoid": "the predicted probability is y_hat",
+}
+
+
+@pytest.mark.parametrize("path", [NOTEBOOK, EXERCISE])
+def test_notation_of_the_chapter_and_its_exercise(path):
+    notebook = nbformat.read(path, as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    for pattern, reason in FORBIDDEN.items():
+        assert not re.search(pattern, text), reason

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nncourse as nn
@@ -65,7 +65,12 @@ def test_two_class_softmax_is_sigmoid_of_difference_on_the_chapters_pairs():
 def test_overflow_thresholds_quoted_in_the_text(prose):
     assert round(float(np.log(np.finfo(np.float64).max)), 2) == 709.78
     assert round(float(np.log(np.finfo(np.float32).max)), 2) == 88.72
-    assert "exceeds about 709 (only 88 in float32)" in prose
+    assert (
+        "exceeds about {glue:text}`softmax-limit-64:.1f` (only {glue:text}`softmax-limit-32:.1f` in float32)"
+        in prose
+    )
+    assert f"{np.log(np.finfo(np.float64).max):.1f}" == "709.8"
+    assert f"{np.log(np.finfo(np.float32).max):.1f}" == "88.7"
 
 
 def test_naive_softmax_overflows_and_underflows_as_shown():
@@ -128,10 +133,12 @@ def test_check_your_understanding_answers(prose):
     np.testing.assert_allclose(nn.softmax([-40.0, -40.0, -40.0]), np.full(3, 1 / 3))
     # (4, 2, 0) is (2, 1, 0) at temperature 1/2.
     np.testing.assert_allclose(nn.softmax([4.0, 2.0, 0.0]), nn.softmax(SCORES / 0.5))
-    assert "about 0.87 instead of 0.67" in prose
+    assert (
+        "about {glue:text}`softmax-q2-sharp:.2f` instead of {glue:text}`softmax-cat:.2f`" in prose
+    )
     assert round(float(nn.softmax([4.0, 2.0, 0.0])[0]), 2) == 0.87
     # sigma(3 - 1) for the two-class softmax of (3, 1).
-    assert "\\approx 0.88" in prose
+    assert "\\approx$ {glue:text}`softmax-q3:.2f`" in prose
     assert nn.softmax([3.0, 1.0])[0] == pytest.approx(float(nn.sigmoid(2.0)), rel=1e-15)
     assert round(float(nn.sigmoid(2.0)), 2) == 0.88
 
@@ -139,6 +146,7 @@ def test_check_your_understanding_answers(prose):
 # --- the properties the chapter derives --------------------------------------------------------
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property test
 @given(st.lists(finite_scores, min_size=2, max_size=6))
 def test_softmax_is_positive_and_sums_to_one(z):
     # "Positive" on paper; in float64 a share can underflow to 0, never below.
@@ -150,12 +158,14 @@ def test_softmax_is_positive_and_sums_to_one(z):
     assert (nn.softmax(bounded) > 0).all()
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property test
 @given(st.lists(st.floats(-50, 50), min_size=2, max_size=6), st.floats(-500, 500))
 def test_softmax_ignores_an_added_constant(z, shift):
     z = np.asarray(z)
     np.testing.assert_allclose(nn.softmax(z + shift), nn.softmax(z), rtol=1e-9, atol=1e-300)
 
 
+@settings(deadline=None)  # a loaded machine must not fail a property test
 @given(finite_scores, finite_scores)
 def test_two_class_softmax_equals_sigmoid_of_difference(a, b):
     assert nn.softmax([a, b])[0] == pytest.approx(float(nn.sigmoid(a - b)), rel=1e-12, abs=1e-300)
@@ -165,4 +175,20 @@ def test_two_class_softmax_equals_sigmoid_of_difference(a, b):
 
 
 def test_notebook_calls_the_temperature_widget(notebook):
-    assert any("widgets.softmax_temperature(" in cell.source for cell in notebook.cells)
+    assert any("softmax_temperature(" in cell.source for cell in notebook.cells)
+
+
+def test_two_class_scores_are_z1_z2_and_the_maximum_is_z_max(prose):
+    """Notation: a and b are an activation and a bias, m a layer index; not softmax's scores or maximum."""
+    assert r"\operatorname{softmax}(z_1, z_2)_1" in prose and r"\sigma(z_1 - z_2)" in prose
+    assert r"z_{\max} = \max_l z_l" in prose
+    assert "m = \\max" not in prose and "(a, b)" not in prose
+
+
+def test_glued_numbers(prose):
+    """The numbers the prose takes from the cells, at the digits it shows them."""
+    assert "{glue:text}`softmax-cat:.2f`" in prose
+    assert round(float(nn.softmax(SCORES)[0]), 2) == 0.67
+    assert "{glue:text}`softmax-float-max`" in prose
+    assert f"{np.finfo(np.float64).max:.1e}" == "1.8e+308"
+    assert round(float(nn.sigmoid(2.0)), 2) == 0.88

@@ -1,8 +1,18 @@
-"""The numbers the "Training in practice" chapter (book/training.ipynb) prints, held through nncourse.
+"""The numbers and claims of the "Training in practice" chapter (book/training.ipynb), held through nncourse.
 
 Each test repeats the chapter's computation with the same settings and seeds; nbval separately checks
-that the notebook itself runs.
+that the notebook itself runs, and the prose takes its numbers from the cells (myst-nb glue).
+
+Why exact-looking values are safe here: the moons runs use a learning rate (0.2) small enough for the
+training to be stable, so a change in the last bit of the arithmetic (another BLAS kernel, another CPU)
+stays in the last bits instead of growing; ``test_the_moons_run_is_not_chaotic`` checks exactly that, on
+whatever machine runs it. At the chapter's earlier setting (lr 0.5) the loss spiked, and the final
+validation loss depended on the BLAS kernel (0.467 or 0.502). The claims the prose draws from the runs are
+tested as orderings with a clear gap, so they would survive even a different last digit. Run this file
+also with ``OPENBLAS_CORETYPE=Prescott`` (and Haswell, Sandybridge): it must pass under every kernel.
 """
+
+import copy
 
 import numpy as np
 import pytest
@@ -10,7 +20,7 @@ import pytest
 import nncourse as nn
 from nncourse import datasets
 
-EPOCHS, EVERY, LR = 1500, 10, 0.5
+EPOCHS, EVERY, LR = 2000, 10, 0.2
 CHECKPOINTS = np.arange(EVERY, EPOCHS + 1, EVERY)
 
 
@@ -25,62 +35,120 @@ def _accuracy(net, X, y):
     return np.mean(net.predict(X) == y)
 
 
-def _val_curve(net, update, X_val, y_val):
-    losses, best = [], None
+def _moons_net():
+    return nn.MLP([2, 64, 64, 1], hidden_activation="tanh", seed=0)
+
+
+def _val_curve(net, update, moons):
+    X, y, X_val, y_val = moons
+    losses, train_losses, best = [], [], None
     for _ in CHECKPOINTS:
         update(net)
         losses.append(net.loss(X_val, y_val))
+        train_losses.append(net.loss(X, y))
         if best is None or losses[-1] < best[0]:
             best = (losses[-1], [(layer.W.copy(), layer.b.copy()) for layer in net.layers])
-    return np.array(losses), best[1]
+    return np.array(losses), np.array(train_losses), best[1]
+
+
+def _plain_update(moons):
+    X, y, _, _ = moons
+    return lambda net: net.fit(X, y, epochs=EVERY, lr=LR)
 
 
 @pytest.fixture(scope="module")
 def plain_run(moons):
-    X, y, X_val, y_val = moons
-    net = nn.MLP([2, 64, 64, 1], hidden_activation="tanh", seed=0)
-    curve, best = _val_curve(net, lambda n: n.fit(X, y, epochs=EVERY, lr=LR), X_val, y_val)
-    return net, curve, best
+    net = _moons_net()
+    curve, train_curve, best = _val_curve(net, _plain_update(moons), moons)
+    return net, curve, train_curve, best
+
+
+def test_the_moons_run_is_not_chaotic(moons, plain_run):
+    """A relative change of 1e-13 in the initial weights, about what another BLAS kernel's rounding does
+    after one step, changes no checkpoint by more than 1e-9: the printed digits are the same everywhere."""
+    net = _moons_net()
+    for layer in net.layers:
+        layer.W = layer.W * (1 + 1e-13)
+    curve, _, _ = _val_curve(net, _plain_update(moons), moons)
+    np.testing.assert_allclose(curve, plain_run[1], rtol=0, atol=1e-9)
 
 
 def test_overfitting_and_early_stopping(moons, plain_run):
-    X, y, X_val, y_val = moons
-    net, curve, best = plain_run
-    assert CHECKPOINTS[np.argmin(curve)] == 290
-    assert curve.min() == pytest.approx(0.229, abs=5e-4)
-    assert curve[-1] == pytest.approx(0.467, abs=5e-4)
-    assert net.loss(X, y) == pytest.approx(0.068, abs=5e-4)
-    assert _accuracy(net, X_val, y_val) == pytest.approx(0.888)
+    _, _, X_val, y_val = moons
+    net, curve, train_curve, best = plain_run
+    # The printed numbers (stable: see the test above).
+    assert CHECKPOINTS[np.argmin(curve)] == 700
+    assert curve.min() == pytest.approx(0.2290, abs=5e-4)
+    assert curve[-1] == pytest.approx(0.3165, abs=5e-4)
+    assert train_curve[-1] == pytest.approx(0.0954, abs=5e-4)
+    # The claims: the training loss falls smoothly, no spikes (the learning rate is small enough) ...
+    assert np.all(np.diff(train_curve) < 0)
+    # ... the validation loss has its minimum well inside the run and climbs clearly after it.
+    assert 300 <= CHECKPOINTS[np.argmin(curve)] <= 1200
+    assert curve[-1] > 1.25 * curve.min()
+    assert np.all(np.diff(curve[np.argmin(curve) + 20 :]) > 0)  # steadily, once it has turned
+    late = _accuracy(net, X_val, y_val)
+    # Restore the best weights in a copy: other tests use the fixture's network.
+    net = copy.deepcopy(net)
     for layer, (W, b) in zip(net.layers, best, strict=True):
         layer.W, layer.b = W, b
-    assert _accuracy(net, X_val, y_val) == pytest.approx(0.901)
+    early = _accuracy(net, X_val, y_val)
+    assert (late, early) == (pytest.approx(0.899), pytest.approx(0.903))
+    # "the accuracy changes much less than the loss": relatively, ten times less.
+    assert abs(early - late) / early < 0.1 * (curve[-1] - curve.min()) / curve.min()
 
 
-def test_l2_regularisation_flattens_the_validation_curve(moons, plain_run):
-    X, y, X_val, y_val = moons
+def _l2_update(moons, lam):
+    X, y, _, _ = moons
 
-    def update(lam):
-        def step(net):
-            for _ in range(EVERY):
-                for layer, (dW, db) in zip(net.layers, net.gradients(X, y), strict=True):
-                    layer.W -= LR * (dW + lam * layer.W)
-                    layer.b -= LR * db
+    def step(net):
+        for _ in range(EVERY):
+            for layer, (dW, db) in zip(net.layers, net.gradients(X, y), strict=True):
+                layer.W -= LR * (dW + lam * layer.W)
+                layer.b -= LR * db
 
-        return step
-
-    curves = {}
-    for lam in (1e-3, 1e-2):
-        net = nn.MLP([2, 64, 64, 1], hidden_activation="tanh", seed=0)
-        curves[lam], _ = _val_curve(net, update(lam), X_val, y_val)
-    assert curves[1e-3][-1] == pytest.approx(0.310, abs=5e-4)
-    assert curves[1e-2][-1] == pytest.approx(0.326, abs=5e-4)
-    assert curves[1e-2][-1] - curves[1e-2].min() < 1e-3  # flat: no climb at the end
-    assert curves[1e-3][-1] < plain_run[1][-1]
+    return step
 
 
-def test_inverted_dropout_step(moons, plain_run):
-    X, y, X_val, y_val = moons
-    p, rng = 0.2, np.random.default_rng(0)
+@pytest.fixture(scope="module")
+def l2_runs(moons):
+    runs = {}
+    for lam in (1e-3, 5e-3, 1e-2):
+        curve, train_curve, _ = _val_curve(_moons_net(), _l2_update(moons, lam), moons)
+        runs[lam] = curve, train_curve[-1]
+    return runs
+
+
+def test_l2_values_printed_in_the_chapter(l2_runs):
+    ends = {lam: (round(curve[-1], 3), round(curve.min(), 3), round(train, 3))
+            for lam, (curve, train) in l2_runs.items()}  # fmt: skip
+    assert ends == {
+        1e-3: (0.273, 0.229, 0.105),
+        5e-3: (0.224, 0.224, 0.139),
+        1e-2: (0.327, 0.327, 0.304),
+    }
+
+
+def test_l2_trade_off_as_the_text_tells_it(plain_run, l2_runs):
+    plain = plain_run[1]
+    small, mid, large = (l2_runs[lam] for lam in (1e-3, 5e-3, 1e-2))
+    # lambda = 0.001 "only slows the climb": it ends lower than no penalty, but above its own minimum.
+    assert small[0][-1] < plain[-1] - 0.02
+    assert small[0][-1] > small[0].min() + 0.02
+    # lambda = 0.01 is flat, "far above the best of the other curves", training loss nearly as high
+    # as the validation loss: underfitting.
+    assert large[0][-1] - large[0].min() < 1e-3
+    assert large[0][-1] > max(plain.min(), small[0].min(), mid[0].min()) + 0.05
+    assert large[0][-1] - large[1] < 0.05 < plain[-1] - plain_run[2][-1]
+    # lambda = 0.005 "is both flat and low ... about as low as the early-stopped weights".
+    assert mid[0][-1] - mid[0].min() < 1e-3
+    assert abs(mid[0][-1] - plain.min()) < 0.02
+    assert mid[0][-1] < small[0][-1] - 0.02
+
+
+def _dropout_update(moons, p, seed=0):
+    X, y, _, _ = moons
+    rng = np.random.default_rng(seed)
 
     def update(net):
         Y = y.reshape(-1, 1)
@@ -105,11 +173,27 @@ def test_inverted_dropout_step(moons, plain_run):
                 layer.W -= LR * dW
                 layer.b -= LR * db
 
-    net = nn.MLP([2, 64, 64, 1], hidden_activation="tanh", seed=0)
-    curve, _ = _val_curve(net, update, X_val, y_val)
-    assert curve[-1] == pytest.approx(0.249, abs=5e-4)
-    assert _accuracy(net, X_val, y_val) == pytest.approx(0.900)
-    assert curve[-1] < plain_run[1][-1]
+    return update
+
+
+def test_inverted_dropout_step(moons, plain_run):
+    _, _, X_val, y_val = moons
+    plain_curve, plain_accuracy = plain_run[1], _accuracy(plain_run[0], X_val, y_val)
+    runs = {}
+    for p in (0.2, 0.5):
+        net = _moons_net()
+        curve, _, _ = _val_curve(net, _dropout_update(moons, p), moons)
+        runs[p] = curve, _accuracy(net, X_val, y_val)
+    assert (round(runs[0.2][0][-1], 3), runs[0.2][1]) == (0.238, pytest.approx(0.899))
+    assert (round(runs[0.5][0][-1], 3), runs[0.5][1]) == (0.328, pytest.approx(0.853))
+    # p = 0.2 "stays close to its best value for the whole run" and ends well below no dropout ...
+    assert runs[0.2][0][-1] - runs[0.2][0].min() < 0.02
+    assert runs[0.2][0][-1] < plain_curve[-1] - 0.05
+    # ... with "about the same" accuracy;
+    assert abs(runs[0.2][1] - plain_accuracy) < 0.01
+    # p = 0.5 underfits: a clearly higher loss and lower accuracy than p = 0.2.
+    assert runs[0.5][0][-1] > runs[0.2][0][-1] + 0.05
+    assert runs[0.5][1] < runs[0.2][1] - 0.02
 
 
 def test_inverted_dropout_keeps_the_expected_activation():
@@ -185,21 +269,44 @@ def _digit_net():
     )
 
 
-def test_digits_learning_curves_choose_19_epochs(digits_split):
+def _digits_curves(digits_split, scale=1.0):
     X_train_all, _, y_train_all, _ = digits_split
     X_fit, y_fit = X_train_all[270:], y_train_all[270:]
     X_valid, y_valid = X_train_all[:270], y_train_all[:270]
-    assert (len(X_fit), len(X_valid)) == (1078, 270)
     net = _digit_net()
+    net.layers[0].W = net.layers[0].W * scale
     val_loss, val_acc = [], []
     for epoch in range(40):
         net.fit(X_fit, y_fit, epochs=1, seed=epoch, **SETTINGS)
         val_loss.append(net.loss(X_valid, y_valid))
         val_acc.append(_accuracy(net, X_valid, y_valid))
+    return np.array(val_loss), np.array(val_acc)
+
+
+@pytest.fixture(scope="module")
+def digits_curves(digits_split):
+    return _digits_curves(digits_split)
+
+
+def test_the_digits_run_is_not_chaotic(digits_split, digits_curves):
+    """As for the moons: a rounding-sized change of the start moves the validation curve by < 1e-9."""
+    val_loss, _ = _digits_curves(digits_split, scale=1 + 1e-13)
+    np.testing.assert_allclose(val_loss, digits_curves[0], rtol=0, atol=1e-9)
+
+
+def test_digits_learning_curves_choose_19_epochs(digits_split, digits_curves):
+    X_train_all = digits_split[0]
+    assert (len(X_train_all) - 270, 270) == (1078, 270)
+    val_loss, val_acc = digits_curves
     chosen = int(np.argmin(val_loss)) + 1
     assert chosen == 19
     assert min(val_loss) == pytest.approx(0.173, abs=5e-4)
     assert val_acc[chosen - 1] == pytest.approx(0.956, abs=5e-4)
+    # The choice is clear: no other epoch comes within 0.002 of the lowest validation loss.
+    assert np.sort(val_loss)[1] - val_loss.min() > 0.002
+    # The figure's alt text: from about 0.82 to about 0.95 within ten epochs, then 0.94 to 0.96.
+    assert val_acc[0] == pytest.approx(0.82, abs=0.01)
+    assert np.all((val_acc[9:] >= 0.94) & (val_acc[9:] <= 0.96))
 
 
 def test_digits_classifier_reaches_95_percent(digits_split):
@@ -210,7 +317,8 @@ def test_digits_classifier_reaches_95_percent(digits_split):
     assert history["loss"][-1] == pytest.approx(0.0280, abs=5e-5)
     correct = int(np.sum(net.predict(X_test) == y_test))
     assert correct == 435
-    assert correct / len(y_test) >= 0.95
+    # "more than 95% test accuracy", with a margin of several digits.
+    assert correct / len(y_test) >= 0.95 + 5 / len(y_test)
 
 
 def test_digits_network_size_in_the_text():

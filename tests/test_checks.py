@@ -4,9 +4,16 @@ import numpy as np
 import pytest
 
 import nncourse as nn
-from nncourse.checks import FAILED, NOT_IMPLEMENTED, PASSED, exercise, run_public_checks
+from nncourse.checks import (
+    FAILED,
+    NOT_IMPLEMENTED,
+    PASSED,
+    exercise,
+    finite_difference_report,
+    run_public_checks,
+)
 from nncourse.exercises import EXERCISE_IDS, available_exercises, load_exercise
-from nncourse.exercises.compare import as_parts, diagnose
+from nncourse.exercises.compare import Problem, as_parts, diagnose, reductions_without_keepdims
 from nncourse.exercises.spec import check_rng
 
 SIGMOID = load_exercise("sigmoid")
@@ -118,7 +125,7 @@ def test_checker_prints_feedback_and_summary(capsys):
         (np.zeros(3), np.zeros((3, 1)), "a column where a flat array is expected"),
         (np.zeros((3, 1)), np.zeros(3), "a flat array where a column is expected"),
         (np.zeros((2, 3)), np.zeros((3, 2)), "transposed"),
-        (np.ones(3), np.array([1.0, np.nan, 1.0]), "overflow"),
+        (np.ones(3), np.array([1.0, np.nan, 1.0]), "not finite"),
         (np.array([1.0, -2.0]), np.array([-1.0, 2.0]), "wrong sign"),
         (np.array([1.0, 2.0, 3.0]), np.array([3.0, 6.0, 9.0]), "3 times"),
         (np.array([1.0, 2.0]), np.array([1.0, 2.5]), "values differ at index 1"),
@@ -163,3 +170,187 @@ def test_source_notebook_passes_its_checks_and_student_notebook_runs(exercise_id
         assert f"{q.function}: public checks passed" in solved
         assert f"{q.function}: not implemented yet" in student
     assert "public checks passed" not in student
+
+
+# -- feedback chosen from what was received ---------------------------------------------------------
+
+
+SOFTMAX = load_exercise("softmax")
+BACKPROP = load_exercise("backprop")
+
+
+def failures(exercise, function_name, function):
+    feedback = run_public_checks(exercise.question(function_name), function)
+    return {c.name: c for c in feedback.checks if not c.passed}
+
+
+@pytest.mark.parametrize(
+    ("expected", "received", "kind", "phrase"),
+    [
+        ((3,), (1, 3), "row", "a row with an extra leading axis"),
+        ((3,), (3, 1), "column", "a column where a flat array is expected"),
+        ((3, 1), (3,), "flat", "a flat array where a column is expected"),
+        ((1, 3), (3,), "flat", "a flat array where a row is expected"),
+        ((2, 3), (3, 2), "transposed", "transposed"),
+        ((3,), (), "scalar", "a single number"),
+        ((2, 3), (2, 2), "shape", "received shape (2, 2), expected (2, 3)"),
+    ],
+)
+def test_shapes_have_exact_words(expected, received, kind, phrase):
+    problem = diagnose([np.zeros(expected)], [np.zeros(received)], rtol=0, atol=0)
+    assert problem.kind == kind and phrase in problem
+    if kind == "row":
+        assert "column" not in problem
+
+
+def test_every_failing_part_is_listed_under_its_name():
+    expected = [np.ones((2, 3)), np.ones(3), np.ones((3, 1)), np.ones(1)]
+    received = [np.ones((3, 2)), np.ones((1, 3)), np.ones((3, 1)), np.ones((1, 1))]
+    problem = diagnose(expected, received, rtol=0, atol=0, names=["dW1", "db1", "dW2", "db2"])
+    lines = problem.split("\n")
+    assert [line.split(":")[0] for line in lines] == ["dW1", "db1", "db2"]
+    assert problem.kinds == ("transposed", "row", "row")
+
+
+def test_integers_fail_only_where_floats_are_promised():
+    ints = np.eye(3, dtype=int)
+    assert diagnose([np.eye(3)], [ints], rtol=0, atol=0) is None
+    assert diagnose([np.eye(3)], [ints], rtol=0, atol=0, floats=True).kind == "dtype"
+
+
+def test_a_nan_hint_only_for_a_nan_result():
+    # Normalised over the whole array, the ±1000 check returns finite 0.25s: a rows hint, no nan.
+    def whole(z):
+        e = np.exp(z - z.max())
+        return e / e.sum()
+
+    c = failures(SOFTMAX, "softmax", whole)["scores of ±1000 without overflow"]
+    assert "nan" not in c.problem and "inf" not in c.hint and "each row" in c.hint
+
+    def naive(z):
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    c = failures(SOFTMAX, "softmax", naive)["scores of ±1000 without overflow"]
+    assert "overflow encountered in exp" in c.problem and "inf / inf is nan" in c.hint
+
+
+def test_the_keepdims_hint_names_the_reduction_the_learner_wrote():
+    def softmax(z):
+        e = np.exp(z - z.max(axis=1))
+        return e / e.sum(axis=1, keepdims=True)
+
+    failed = failures(SOFTMAX, "softmax", softmax)
+    for c in failed.values():
+        assert "z.max(axis=1) drops the axis" in c.hint and "e.sum" not in c.hint
+    assert "line" in failed["scores of ±1000 without overflow"].problem
+
+
+def test_log_softmax_hints_follow_the_warning():
+    def unshifted(z):
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+    def log_of_softmax(z):
+        return np.log(nn.softmax(z, axis=1))
+
+    name = "very unlikely classes stay finite"
+    assert "softmax" not in failures(SOFTMAX, "log_softmax", unshifted)[name].hint
+    assert "exp(1000) is inf" in failures(SOFTMAX, "log_softmax", unshifted)[name].hint
+    assert "log of a probability" in failures(SOFTMAX, "log_softmax", log_of_softmax)[name].hint
+
+
+def test_log_softmax_without_keepdims_and_integer_one_hot_fail_a_public_check():
+    def no_keepdims(z):
+        s = z - z.max(axis=1, keepdims=True)
+        return s - np.log(np.exp(s).sum(axis=1))
+
+    def integers(labels, num_classes):
+        return np.eye(num_classes, dtype=int)[labels]
+
+    assert failures(SOFTMAX, "log_softmax", no_keepdims)
+    assert "floats" in next(iter(failures(SOFTMAX, "one_hot", integers).values())).problem
+
+
+def test_an_argument_changed_in_place_fails_and_is_named():
+    def in_place(z):
+        z -= z.max(axis=1, keepdims=True)
+        return nn.softmax(z, axis=1)
+
+    c = next(iter(failures(SOFTMAX, "softmax", in_place).values()))
+    assert "changed its argument z in place" in c.problem and "z -=" in c.hint
+
+
+def test_an_error_in_a_helper_names_the_helper_its_line_and_the_caller():
+    def hidden_delta(delta2, W2, Z1):
+        return (delta2 @ W2) * nn.sigmoid_grad(Z1)
+
+    def gradients(X, Y, W1, b1, W2, b2):
+        Z1 = X @ W1 + b1
+        delta2 = (nn.sigmoid(nn.sigmoid(Z1) @ W2 + b2) - Y) / Y.size
+        delta1 = hidden_delta(delta2, W2, Z1)
+        return X.T @ delta1, delta1.sum(axis=0), nn.sigmoid(Z1).T @ delta2, delta2.sum(axis=0)
+
+    c = next(iter(failures(BACKPROP, "gradients", gradients).values()))
+    assert "in hidden_delta, line" in c.problem and "called from gradients" in c.problem
+    assert "(delta2 @ W2)" in c.problem
+
+
+def test_backprop_gradients_list_every_wrong_part_by_name_with_a_hint_for_each():
+    def gradients(X, Y, W1, b1, W2, b2):
+        dW1, db1, dW2, db2 = BACKPROP.question("gradients").reference(X, Y, W1, b1, W2, b2)
+        return dW1.T, db1[None, :], dW2, db2[None, :]
+
+    c = failures(BACKPROP, "gradients", gradients)["the XOR data through a 2-3-1 network"]
+    assert c.problem.startswith("dW1: ") and "\ndb1: " in c.problem and "\ndb2: " in c.problem
+    assert "transposed shape" in c.hint and "keepdims" in c.hint
+
+
+def test_hint_for_walks_from_the_kind_to_its_family_then_the_generic_hint():
+    check = SOFTMAX.question("softmax").public_checks[2]
+    assert check.hint_for(Problem("x", "overflow")) == check.hints["nonfinite"]
+    assert check.hint_for(Problem("x", "row")) == check.hints["shape"]
+    assert check.hint_for(Problem("x", "sign")) == check.hint
+    assert check.hint_for("plain text") == check.hint
+    assert SIGMOID.question("sigmoid").public_checks[0].hint_for(Problem("x", "mutated")) == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("return s - np.log(np.exp(s).sum(axis=1))", ["np.exp(s).sum(axis=1)"]),
+        ("e = np.exp(z - np.max(z, axis=1))", ["np.max(z, axis=1)"]),
+        ("e / e.sum(axis=1, keepdims=True)", []),
+        ("z.sum()", []),
+    ],
+)
+def test_reductions_without_keepdims(source, found):
+    assert reductions_without_keepdims(source) == found
+
+
+def test_finite_difference_report_compares_shapes_first(capsys):
+    ref = BACKPROP.question("gradients").reference
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(5, 3)), rng.integers(0, 2, size=(5, 3)).astype(float)
+    params = [
+        rng.normal(size=(3, 3)),
+        rng.normal(size=3),
+        rng.normal(size=(3, 3)),
+        rng.normal(size=3),
+    ]
+
+    def loss(*p):
+        return nn.binary_cross_entropy(Y, BACKPROP.question("forward").reference(X, *p))
+
+    def column_biases(*p):
+        dW1, db1, dW2, db2 = ref(X, Y, *p)
+        return dW1, db1[None, :], dW2, db2[:, None]
+
+    names = ["dW1", "db1", "dW2", "db2"]
+    good = finite_difference_report(loss, params, lambda *p: ref(X, Y, *p), names)
+    assert all(float(line.split()[-1]) < 1e-8 for line in good)
+    bad = finite_difference_report(loss, params, column_biases, names)
+    assert "db1: shape (1, 3), but the parameter's is (3,): a row" in bad[1]
+    assert "db2: shape (3, 1)" in bad[3] and "a column" in bad[3]
+    raised = finite_difference_report(loss, params, lambda *p: np.ones(2) @ np.ones(3), names)
+    assert raised[0].startswith("your gradients raised ValueError")
+    assert "largest difference" in capsys.readouterr().out

@@ -11,6 +11,7 @@ import contextlib
 import copy
 import itertools
 import math
+import re
 import warnings
 from typing import ClassVar
 from unittest import mock
@@ -19,7 +20,7 @@ import numpy as np
 import pytest
 
 import nncourse as nn
-from nncourse.checks import WARN_ON, run_public_checks
+from nncourse.checks import FAILED, WARN_ON, run_public_checks
 from nncourse.exercises import autodiff as ad
 from nncourse.exercises import backprop as bp
 from nncourse.exercises import cross_entropy as ce
@@ -28,11 +29,13 @@ from nncourse.exercises import load_exercise
 from nncourse.exercises import maths as ma
 from nncourse.exercises import softmax_regression as sr
 from nncourse.exercises import training as tr
-from nncourse.exercises.compare import diagnose
+from nncourse.exercises.compare import as_parts, assess
+from nncourse.exercises.spec import WARNING_KINDS
 from nncourse.grading import plan_calls
 
 EXERCISES = [
     "maths",
+    "sigmoid",
     "softmax",
     "cross_entropy",
     "gradient_descent",
@@ -46,27 +49,41 @@ EXERCISES = [
 def failed_checks(exercise_id, functions, secret="test-secret"):
     """Run ``functions`` (name -> callable) on every call the grader would plan, in this process.
 
-    Returns ``{check name: first problem}`` for the checks of those functions that fail.
+    Returns ``{check name: first problem}`` for the checks of those functions that fail, judged as
+    the notebook's checks judge: :func:`~nncourse.exercises.compare.assess` (values, part names,
+    floats, warnings and arguments changed in place).
     """
     failed = {}
     for p in plan_calls(load_exercise(exercise_id), secret):
         function = functions.get(p.question.function)
         if function is None or p.check.name in failed:
             continue
+        args, kwargs = copy.deepcopy(p.call.args), copy.deepcopy(p.call.kwargs)
         try:
             with warnings.catch_warnings(record=True) as caught, np.errstate(**WARN_ON):
                 warnings.simplefilter("always")
-                value = function(*copy.deepcopy(p.call.args), **copy.deepcopy(p.call.kwargs))
-            items = list(value) if p.structured else [value]
-            received = [np.asarray(item) for item in items]
-            problem = diagnose(p.expected, received, rtol=p.check.rtol, atol=p.check.atol)
-            if problem is None and p.check.forbid_warnings and caught:
-                problem = f"warned: {caught[0].message}"
+                value = function(*args, **kwargs)
+            problem = assess(
+                p.expected,
+                as_parts(value, p.structured),
+                rtol=p.check.rtol,
+                atol=p.check.atol,
+                names=p.question.parts,
+                floats=p.question.floats,
+                warned=[w.message for w in caught],
+                forbid_warnings=p.check.forbid_warnings,
+                before=(*p.call.args, *p.call.kwargs.values()),
+                after=(*args, *kwargs.values()),
+            )
         except Exception as error:  # a wrong function may raise anything
             problem = f"raised {type(error).__name__}: {error}"
         if problem is not None:
             failed[p.check.name] = problem
     return failed
+
+
+def public_names(exercise_id, function):
+    return {c.name for c in load_exercise(exercise_id).question(function).public_checks}
 
 
 def checks_of(exercise_id, function):
@@ -636,6 +653,181 @@ def train_without_zeroing(X, y, weights, sizes, lr, steps):
     return np.array([p.data for p in model.parameters()])
 
 
+# -- the catalogue: the mistakes learners make, question by question ---------------------------------
+
+
+def softmax_over_the_whole_array(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def softmax_max_without_keepdims(z):
+    e = np.exp(z - z.max(axis=1))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_sum_without_keepdims(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1)
+
+
+def softmax_over_the_columns(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_in_place(z):
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def log_softmax_sum_without_keepdims(z):
+    s = z - z.max(axis=1, keepdims=True)
+    return s - np.log(np.exp(s).sum(axis=1))
+
+
+def log_softmax_over_the_whole_array(z):
+    s = z - z.max()
+    return s - np.log(np.exp(s).sum())
+
+
+def log_softmax_without_the_shift(z):
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def log_of_the_softmax(z):
+    return np.log(nn.softmax(z, axis=1))
+
+
+def predict_class_without_axis(z):
+    return np.argmax(z)
+
+
+def predict_class_over_the_columns(z):
+    return np.argmax(z, axis=0)
+
+
+def one_hot_of_integers(labels, num_classes):
+    Y = np.zeros((len(labels), num_classes), dtype=int)
+    Y[np.arange(len(labels)), labels] = 1
+    return Y
+
+
+def one_hot_up_to_the_largest_label(labels, num_classes):
+    return np.eye(np.max(labels) + 1)[labels]
+
+
+def softmax_times_temperature(z, T):
+    return nn.softmax(np.asarray(z, dtype=float) * T, axis=1)
+
+
+def sigmoid_grad_of_the_input(x):
+    x = np.asarray(x, dtype=float)
+    return x * (1 - x)
+
+
+def neuron_probability_without_bias(X, w, b):
+    return nn.sigmoid(np.asarray(X) @ np.asarray(w))
+
+
+def neuron_probability_as_a_column(X, w, b):
+    return nn.sigmoid(np.asarray(X) @ np.asarray(w) + b).reshape(-1, 1)
+
+
+def neuron_predict_strictly_above_a_half(X, w, b):
+    return (np.asarray(X) @ np.asarray(w) + b > 0).astype(float)
+
+
+def neuron_predict_as_booleans(X, w, b):
+    return np.asarray(X) @ np.asarray(w) + b >= 0
+
+
+def binary_cross_entropy_summed(y, p):
+    return nn.binary_cross_entropy(y, p, reduction="sum")
+
+
+def categorical_cross_entropy_summed(Y, P):
+    return nn.categorical_cross_entropy(Y, P, reduction="sum")
+
+
+def parabola_descent_without_the_start(x0, lr, steps):
+    return gd.parabola_descent(x0, lr, steps)[1:]
+
+
+def logistic_gradients_summed(w, b, X, y):
+    dw, db = gd.logistic_gradients(w, b, X, y)
+    return dw * len(y), db * len(y)
+
+
+def gradient_step_in_place(w, b, X, y, lr):
+    dw, db = gd.logistic_gradients(w, b, X, y)
+    w -= lr * dw
+    return w, b - lr * db
+
+
+def train_logistic_one_step_short(X, y, w0, b0, lr, steps):
+    return gd.train_logistic(X, y, w0, b0, lr, steps - 1)
+
+
+def sgd_epoch_in_place(X, y, W, b, lr, batch_size, seed):
+    new_W, new_b = sr.sgd_epoch(X, y, W, b, lr, batch_size, seed)
+    W[...] = new_W
+    return W, new_b
+
+
+def standardise_in_place(X_train, X_val):
+    mean, spread = X_train.mean(axis=0), X_train.std(axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    X_train -= mean
+    X_train /= spread
+    return X_train, (X_val - mean) / spread
+
+
+def dropout_in_place(a, p, seed, training):
+    if training:
+        a *= (np.random.default_rng(seed).random(a.shape) >= p) / (1.0 - p)
+    return a
+
+
+def forward_without_the_hidden_sigmoid(X, W1, b1, W2, b2):
+    return nn.sigmoid((X @ W1 + b1) @ W2 + b2)
+
+
+def forward_without_biases(X, W1, b1, W2, b2):
+    return nn.sigmoid(nn.sigmoid(X @ W1) @ W2)
+
+
+def output_delta_over_n(Y, Y_hat):
+    return (Y_hat - Y) / len(Y)
+
+
+def hidden_delta_without_the_slope(delta2, W2, Z1):
+    return delta2 @ W2.T
+
+
+def gradients_transposed(X, Y, W1, b1, W2, b2):
+    dW1, db1, dW2, db2 = bp.gradients(X, Y, W1, b1, W2, b2)
+    return dW1.T, db1, dW2.T, db2
+
+
+def gradients_divided_by_n_again(X, Y, W1, b1, W2, b2):
+    return tuple(g / len(X) for g in bp.gradients(X, Y, W1, b1, W2, b2))
+
+
+def likelihood_ignoring_the_labels(y, p):
+    return float(np.prod(np.asarray(p, dtype=float)))
+
+
+def accuracy_as_a_count(X, y, W, b):
+    return float(np.sum(np.argmax(sr.logits(X, W, b), axis=1) == np.asarray(y)))
+
+
+def gradients_with_bias_sums_over_everything(X, Y, W1, b1, W2, b2):
+    dW1, db1, dW2, db2 = bp.gradients(X, Y, W1, b1, W2, b2)
+    return dW1, db1.sum(), dW2, db2.sum()
+
+
 MISTAKES = [
     # (exercise, function, wrong implementation, checks it must fail, phrase in the first problem)
     (
@@ -761,7 +953,7 @@ MISTAKES = [
         "gradient_descent",
         "logistic_gradients",
         logistic_gradients_naive,
-        {"hidden: huge scores without overflow"},
+        {"scores of ±1000 without overflow", "hidden: huge scores without overflow"},
         "overflow",
     ),
     (
@@ -781,7 +973,7 @@ MISTAKES = [
             "hidden: random steps",
             "hidden: one example",
         },
-        "part 2",
+        "b: values differ",
     ),
     (
         "training",
@@ -870,7 +1062,7 @@ MISTAKES = [
         "softmax_regression",
         "gradients",
         gradients_with_naive_softmax,
-        {"hidden: huge weights without overflow"},
+        {"huge weights without overflow", "hidden: huge weights without overflow"},
         "overflow",
     ),
     (
@@ -888,7 +1080,7 @@ MISTAKES = [
         "sgd_epoch",
         sgd_epoch_without_the_bias,
         checks_of("softmax_regression", "sgd_epoch"),
-        "part 2",
+        "b: values differ",
     ),
     (
         "softmax_regression",
@@ -915,7 +1107,7 @@ MISTAKES = [
         "autodiff",
         "grad_of_function",
         with_engine(ad.grad_of_function, engine(naive_tanh=True)),
-        {"hidden: tanh of large inputs"},
+        {"tanh of ±500", "hidden: tanh of large inputs"},
         "raised OverflowError",
     ),
     (
@@ -946,7 +1138,13 @@ MISTAKES = [
         checks_of("autodiff", "train_mlp"),
         "values differ",
     ),
-    ("backprop", "forward", forward_naive, {"hidden: large weights stay finite"}, "overflow"),
+    (
+        "backprop",
+        "forward",
+        forward_naive,
+        {"large weights stay finite", "hidden: large weights stay finite"},
+        "overflow",
+    ),
     (
         "backprop",
         "hidden_delta",
@@ -961,6 +1159,276 @@ MISTAKES = [
         checks_of("backprop", "gradients"),
         "keepdims",
     ),
+    (
+        "softmax",
+        "softmax",
+        softmax_over_the_whole_array,
+        checks_of("softmax", "softmax") - {"one row of scores (2, 1, 0)"},
+        "values differ",
+    ),
+    (
+        "softmax",
+        "softmax",
+        softmax_max_without_keepdims,
+        checks_of("softmax", "softmax") - {"one row of scores (2, 1, 0)"},
+        "values differ",
+    ),
+    (
+        "softmax",
+        "softmax",
+        softmax_sum_without_keepdims,
+        checks_of("softmax", "softmax") - {"one row of scores (2, 1, 0)"},
+        "values differ",
+    ),
+    (
+        "softmax",
+        "softmax",
+        softmax_over_the_columns,
+        checks_of("softmax", "softmax"),
+        "values differ",
+    ),
+    ("softmax", "softmax", softmax_in_place, checks_of("softmax", "softmax"), "in place"),
+    (
+        "softmax",
+        "log_softmax",
+        log_softmax_sum_without_keepdims,
+        checks_of("softmax", "log_softmax") - {"one row of scores (2, 1, 0)"},
+        "values differ",
+    ),
+    (
+        "softmax",
+        "log_softmax",
+        log_softmax_over_the_whole_array,
+        checks_of("softmax", "log_softmax") - {"one row of scores (2, 1, 0)"},
+        "values differ",
+    ),
+    (
+        "softmax",
+        "log_softmax",
+        log_softmax_without_the_shift,
+        {"very unlikely classes stay finite", "hidden: huge scores stay finite"},
+        "overflow",
+    ),
+    (
+        "softmax",
+        "log_softmax",
+        log_of_the_softmax,
+        {"very unlikely classes stay finite", "hidden: huge scores stay finite"},
+        "divide by zero",
+    ),
+    (
+        "softmax",
+        "predict_class",
+        predict_class_without_axis,
+        checks_of("softmax", "predict_class"),
+        "a single number",
+    ),
+    (
+        "softmax",
+        "predict_class",
+        predict_class_over_the_columns,
+        checks_of("softmax", "predict_class"),
+        "values differ",
+    ),
+    (
+        "softmax",
+        "one_hot",
+        one_hot_of_integers,
+        checks_of("softmax", "one_hot"),
+        "floats are expected",
+    ),
+    (
+        "softmax",
+        "one_hot",
+        one_hot_up_to_the_largest_label,
+        checks_of("softmax", "one_hot") - {"labels 0, 2, 1 among three classes"},
+        "received shape",
+    ),
+    (
+        "softmax",
+        "softmax_temperature",
+        softmax_times_temperature,
+        checks_of("softmax", "softmax_temperature") - {"T = 1 is the ordinary softmax"},
+        "values differ",
+    ),
+    (
+        "sigmoid",
+        "sigmoid",
+        naive_sigmoid,
+        {
+            "inputs of ±1000 give 0 and 1 without an overflow warning",
+            "hidden: very large inputs without overflow",
+        },
+        "overflow",
+    ),
+    (
+        "sigmoid",
+        "sigmoid_grad",
+        sigmoid_grad_of_the_input,
+        checks_of("sigmoid", "sigmoid_grad"),
+        "values differ",
+    ),
+    (
+        "sigmoid",
+        "neuron_probability",
+        neuron_probability_without_bias,
+        checks_of("sigmoid", "neuron_probability"),
+        "values differ",
+    ),
+    (
+        "sigmoid",
+        "neuron_probability",
+        neuron_probability_as_a_column,
+        checks_of("sigmoid", "neuron_probability"),
+        "a column where a flat array",
+    ),
+    (
+        "sigmoid",
+        "neuron_predict",
+        neuron_predict_as_booleans,
+        checks_of("sigmoid", "neuron_predict"),
+        "floats are expected",
+    ),
+    (
+        "sigmoid",
+        "neuron_predict",
+        neuron_predict_strictly_above_a_half,
+        {"a probability of exactly 1/2 is class 1"},
+        "values differ",
+    ),
+    (
+        "cross_entropy",
+        "binary_cross_entropy",
+        binary_cross_entropy_summed,
+        checks_of("cross_entropy", "binary_cross_entropy"),
+        "values differ",
+    ),
+    (
+        "cross_entropy",
+        "categorical_cross_entropy",
+        categorical_cross_entropy_summed,
+        checks_of("cross_entropy", "categorical_cross_entropy"),
+        "values differ",
+    ),
+    (
+        "gradient_descent",
+        "parabola_descent",
+        parabola_descent_without_the_start,
+        checks_of("gradient_descent", "parabola_descent"),
+        "received shape",
+    ),
+    (
+        "gradient_descent",
+        "logistic_gradients",
+        logistic_gradients_summed,
+        checks_of("gradient_descent", "logistic_gradients")
+        - {
+            "the chapter's example: one confidently wrong prediction",
+            "scores of ±1000 without overflow",
+        },
+        "dw: every value",
+    ),
+    (
+        "gradient_descent",
+        "gradient_step",
+        gradient_step_in_place,
+        checks_of("gradient_descent", "gradient_step"),
+        "in place",
+    ),
+    (
+        "gradient_descent",
+        "train_logistic",
+        train_logistic_one_step_short,
+        checks_of("gradient_descent", "train_logistic"),
+        "w: values differ",
+    ),
+    (
+        "softmax_regression",
+        "sgd_epoch",
+        sgd_epoch_in_place,
+        checks_of("softmax_regression", "sgd_epoch"),
+        "in place",
+    ),
+    (
+        "training",
+        "standardise",
+        standardise_in_place,
+        checks_of("training", "standardise"),
+        "in place",
+    ),
+    (
+        "cross_entropy",
+        "likelihood",
+        likelihood_ignoring_the_labels,
+        checks_of("cross_entropy", "likelihood"),
+        "values differ",
+    ),
+    (
+        "softmax_regression",
+        "accuracy",
+        accuracy_as_a_count,
+        checks_of("softmax_regression", "accuracy"),
+        "values differ",
+    ),
+    (
+        "training",
+        "dropout_from_seed",
+        dropout_in_place,
+        {
+            "training with p = 0.5: kept entries double",
+            "hidden: random activations and drop probabilities, training",
+        },
+        "in place",
+    ),
+    (
+        "backprop",
+        "forward",
+        forward_without_the_hidden_sigmoid,
+        checks_of("backprop", "forward"),
+        "values differ",
+    ),
+    (
+        "backprop",
+        "forward",
+        forward_without_biases,
+        checks_of("backprop", "forward") - {"hidden: large weights stay finite"},
+        "values differ",
+    ),
+    (
+        "backprop",
+        "output_delta",
+        output_delta_over_n,
+        {"two examples, two outputs", "hidden: random predictions"},
+        "2 times",
+    ),
+    (
+        "backprop",
+        "hidden_delta",
+        hidden_delta_without_the_slope,
+        checks_of("backprop", "hidden_delta"),
+        "values differ",
+    ),
+    (
+        "backprop",
+        "gradients",
+        gradients_transposed,
+        checks_of("backprop", "gradients"),
+        "transposed",
+    ),
+    (
+        "backprop",
+        "gradients",
+        gradients_divided_by_n_again,
+        checks_of("backprop", "gradients") - {"hidden: a single example"},
+        "0.25 times",
+    ),
+    (
+        "backprop",
+        "gradients",
+        gradients_with_bias_sums_over_everything,
+        checks_of("backprop", "gradients"),
+        "db1: received shape ()",
+    ),
 ]
 
 
@@ -973,6 +1441,20 @@ def test_usual_mistake_loses_its_checks(exercise_id, function, wrong, must_fail,
     failed = failed_checks(exercise_id, {function: wrong})
     assert set(failed) == must_fail
     assert phrase in next(iter(failed.values()))
+    # ... and the learner sees it before handing in: a public check fails in the notebook.
+    assert must_fail & public_names(exercise_id, function)
+    feedback = run_public_checks(load_exercise(exercise_id).question(function), wrong)
+    assert feedback.status == FAILED
+    assert {c.name for c in feedback.checks if not c.passed} == must_fail & public_names(
+        exercise_id, function
+    )
+
+
+def test_the_catalogue_covers_every_question():
+    covered = {(m[0], m[1]) for m in MISTAKES}
+    for exercise_id in EXERCISES:
+        for q in load_exercise(exercise_id).questions:
+            assert (exercise_id, q.function) in covered
 
 
 def test_overflowing_answers_keep_partial_credit():
@@ -1001,3 +1483,17 @@ def test_wrong_sign_of_the_output_delta_is_reported():
     q = load_exercise("backprop").question("output_delta")
     feedback = run_public_checks(q, lambda Y, Y_hat: (Y - Y_hat) / Y.size)
     assert all("wrong sign" in c.problem for c in feedback.checks)
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "function", "wrong"),
+    [m[:3] for m in MISTAKES],
+    ids=[f"{m[1]}-{m[2].__name__}" for m in MISTAKES],
+)
+def test_hints_follow_what_was_received(exercise_id, function, wrong):
+    """A hint speaks of nan, inf or overflow only when the result had one or the function warned."""
+    feedback = run_public_checks(load_exercise(exercise_id).question(function), wrong)
+    for c in feedback.checks:
+        kinds = set(getattr(c.problem, "kinds", ()))
+        if not c.passed and not kinds & (WARNING_KINDS | {"raised", "broadcast"}):
+            assert not re.search(r"\bnan\b|\binf\b|overflow", c.hint), (c.name, c.problem, c.hint)

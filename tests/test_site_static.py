@@ -9,8 +9,9 @@
   URL inside inline JavaScript is fetched only if the script decides to, so inline scripts are held
   to a list of the few places such a URL is allowed to appear (none today); what scripts really
   fetch is checked in headless Chromium by ``tests/browser/test_site.py``.
-- **Running a page**: every notebook page has a download button and Binder, Colab and JupyterHub
-  buttons derived from ``repository.url`` in ``_config.yml``; every notebook that imports
+- **Running a page**: every notebook page has a download button and Binder and Colab buttons (and a
+  JupyterHub button when ``launch_buttons.jupyterhub_url`` names a hub) derived from
+  ``repository.url`` in ``_config.yml``; every notebook that imports
   ``nncourse`` installs it, when missing, in a first cell hidden from the website, from that same
   repository.
 - **Reader comforts**: every chapter links to the notation page and numbers its key equations and
@@ -259,12 +260,15 @@ def expected_buttons(page: str) -> dict[str, str]:
     owner_repo = urlparse(repository["url"]).path.strip("/")
     branch = repository.get("branch", "main")
     path = f"{repository.get('path_to_book', '').strip('/')}/{page}.ipynb".lstrip("/")
-    return {
+    buttons = {
         "Binder": f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner_repo}/{branch}?urlpath=",
         "Colab": f"{launch['colab_url'].rstrip('/')}/github/{owner_repo}/blob/{branch}/{path}",
-        "JupyterHub": f"{launch['jupyterhub_url'].rstrip('/')}/hub/user-redirect/git-pull?repo=",
         "download": f"_sources/{page}.ipynb",
     }
+    if launch.get("jupyterhub_url"):  # only a real hub: no placeholder in the reader's menu
+        hub = launch["jupyterhub_url"].rstrip("/")
+        buttons["JupyterHub"] = f"{hub}/hub/user-redirect/git-pull?repo="
+    return buttons
 
 
 class Hrefs(HTMLParser):

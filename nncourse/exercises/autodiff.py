@@ -267,6 +267,7 @@ GRAD_OF_FUNCTION = Question(
             [("tanh(2 * x) * exp(-x)", 0.3)],
             hint=NUMBER_HINT,
         ),
+        Check("tanh of ±500", [("tanh(x)", 500.0), ("tanh(x)", -500.0)], hint=TANH_HINT),
         Check(
             "hidden: every function at random points",
             lambda rng: [(e, float(rng.uniform(0.2, 2.0))) for e in FUNCTIONS for _ in range(2)],

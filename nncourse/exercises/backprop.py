@@ -63,6 +63,27 @@ TRANSPOSE_HINT = (
 SLOPE_HINT = (
     "Multiply element by element by σ'(Z1) = sigmoid_grad(Z1): the slope of the hidden layer."
 )
+FLAT_OUTPUT_HINT = (
+    "Do not flatten the output (no .ravel(), .flatten() or [:, 0]): with W2 of shape (h, k) the "
+    "output is (n, k), a column (n, 1) for one output unit."
+)
+GRADIENT_HINTS = {
+    "row": "A bias gradient of shape (1, h) comes from delta.sum(axis=0, keepdims=True): drop keepdims, "
+    "the biases are flat, b1 (h,) and b2 (k,).",
+    "column": "A bias gradient of shape (h, 1) is a column: sum delta over the examples, "
+    "delta.sum(axis=0), which is flat like the bias.",
+    "scalar": "A single number for a bias gradient comes from delta.sum() over everything: sum over "
+    "the examples only, delta.sum(axis=0).",
+    "transposed": "A weight gradient with the transposed shape comes from delta.T @ X (or delta.T @ A1): "
+    "dW1 = X.T @ delta1 has the shape (d, h) of W1, dW2 = A1.T @ delta2 the shape (h, k) of W2.",
+    "factor": "Every value off by one factor: the deltas already hold the 1/(n·k) of the mean, so the "
+    "gradients are plain sums and matrix products, with no further division.",
+    "sign": "Every value with the wrong sign: Δ² = Y_hat − Y, prediction minus truth.",
+    "broadcast": "Two shapes that do not fit: compare each matrix product's shapes with the parameter's.",
+    "raised": "The error is raised on the line named above; when that line is in a helper such as "
+    "hidden_delta, run that helper's own check first. A matmul error means a missing transpose: "
+    "compare each shape with the parameter's.",
+}
 SHAPES_HINT = (
     "dW1 = X.T @ delta1 has the shape of W1 and dW2 = A1.T @ delta2 that of W2. The biases' gradients "
     "are the column sums delta.sum(axis=0), flat like b1 (h,) and b2 (k,): no keepdims."
@@ -114,6 +135,7 @@ FORWARD = Question(
             [(X_XOR, W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
             hint="Z1 = X @ W1 + b1, A1 = sigmoid(Z1), Z2 = A1 @ W2 + b2, Y_hat = sigmoid(Z2): a sigmoid "
             "on both layers, and X on the left of W1 (rows are examples).",
+            hints={"flat": FLAT_OUTPUT_HINT},
         ),
         Check(
             "one output unit keeps its column, shape (n, 1)",
@@ -128,6 +150,21 @@ FORWARD = Question(
             ],
             hint="Do not flatten the output: with W2 of shape (h, 1) the output is (n, 1). "
             "Both layers add their bias.",
+        ),
+        Check(
+            "large weights stay finite",
+            [
+                (
+                    np.array([[1.0, 0.5], [-1.0, -0.5]]),
+                    1000.0 * W1_SMALL,
+                    B1_SMALL,
+                    W2_SMALL,
+                    B2_SMALL,
+                )
+            ],
+            forbid_warnings=True,
+            hint="Use a sigmoid that does not overflow, such as the one imported at the top.",
+            hints={"flat": FLAT_OUTPUT_HINT},
         ),
         Check(
             "hidden: random networks",
@@ -232,6 +269,7 @@ HIDDEN_DELTA = Question(
 GRADIENTS = Question(
     function="gradients",
     reference=gradients,
+    parts=("dW1", "db1", "dW2", "db2"),
     checks=[
         Check(
             "the XOR data through a 2-3-1 network",
@@ -240,11 +278,13 @@ GRADIENTS = Question(
             "Δ¹ = hidden_delta(Δ², W2, Z1); dW2 = A1ᵀ Δ², db2 = column sums of Δ², "
             "dW1 = Xᵀ Δ¹, db1 = column sums of Δ¹. Return them in the order (dW1, db1, dW2, db2). "
             "A matmul error means a missing transpose: compare each shape with the parameter's.",
+            hints=GRADIENT_HINTS,
         ),
         Check(
             "the bias gradients are flat, shapes (h,) and (k,)",
             [(np.ones((2, 2)), np.array([[1.0], [0.0]]), W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
             hint=SHAPES_HINT,
+            hints=GRADIENT_HINTS,
         ),
         Check(
             "hidden: random networks",

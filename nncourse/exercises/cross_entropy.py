@@ -131,13 +131,16 @@ BINARY_CROSS_ENTROPY = Question(
         Check(
             "certain and right costs nothing, without nan",
             [(np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.9, 0.2]))],
-            hint=LOG0_HINT,
+            hint=f"{BRACKET_HINT} {MEAN_HINT}",
+            hints={"nonfinite": LOG0_HINT},
         ),
         Check(
             "certain and wrong: each log is clamped at -100",
             [(np.array([1.0, 0.0]), np.array([0.0, 1.0]))],
             hint="With the clamp, log(0) counts as -100, so a point that was certain and wrong costs "
-            "exactly 100. " + LOG0_HINT,
+            "exactly 100: clamp each logarithm, np.maximum(np.log(p), -100), rather than the "
+            "probability (np.log(1e-12) is only -27.6).",
+            hints={"nonfinite": LOG0_HINT},
         ),
         Check(
             "hidden: random labels and probabilities",
@@ -149,7 +152,8 @@ BINARY_CROSS_ENTROPY = Question(
             "hidden: probabilities exactly 0 and 1 on the right side",
             lambda rng: [_certain_and_right(rng) for _ in range(2)],
             points=2,
-            hint=LOG0_HINT,
+            hint=f"{BRACKET_HINT} {MEAN_HINT}",
+            hints={"nonfinite": LOG0_HINT},
         ),
         Check(
             "hidden: certain and wrong, clamped at -100",
@@ -195,7 +199,9 @@ CATEGORICAL_CROSS_ENTROPY = Question(
                     np.array([[0.0, 1.0, 0.0], [0.5, 0.5, 0.0]]),
                 )
             ],
-            hint=LOG0_HINT,
+            hint=f"For each row, -Σ_c Y[i, c] log P[i, c] is -log of the true class's probability. "
+            f"{CLASSES_HINT}",
+            hints={"nonfinite": LOG0_HINT},
         ),
         Check(
             "hidden: random one-hot rows and probabilities",

@@ -142,6 +142,7 @@ PARABOLA_DESCENT = Question(
 LOGISTIC_GRADIENTS = Question(
     function="logistic_gradients",
     reference=logistic_gradients,
+    parts=("dw", "db"),
     checks=[
         Check(
             "the chapter's example: one confidently wrong prediction",
@@ -153,6 +154,19 @@ LOGISTIC_GRADIENTS = Question(
             "a batch of four: the mean over the examples",
             [(np.array([0.5, -0.5]), -0.25, X_FOUR, Y_FOUR)],
             hint=GRADIENT_HINT,
+        ),
+        Check(
+            "scores of ±1000 without overflow",
+            [
+                (
+                    np.array([500.0, 500.0]),
+                    0.0,
+                    np.array([[1.0, 1.0], [-1.0, -1.0]]),
+                    np.array([1.0, 0.0]),
+                )
+            ],
+            forbid_warnings=True,
+            hint="Use a sigmoid that does not overflow, such as nn.sigmoid imported at the top.",
         ),
         Check(
             "hidden: random batches",
@@ -179,6 +193,7 @@ LOGISTIC_GRADIENTS = Question(
 GRADIENT_STEP = Question(
     function="gradient_step",
     reference=gradient_step,
+    parts=("w", "b"),
     checks=[
         Check(
             "one step from the chapter's example, η = 0.1",
@@ -213,6 +228,7 @@ GRADIENT_STEP = Question(
 TRAIN_LOGISTIC = Question(
     function="train_logistic",
     reference=train_logistic,
+    parts=("w", "b"),
     checks=[
         Check(
             "three steps on four examples",

@@ -138,6 +138,7 @@ NEURON_PROBABILITY = Question(
 NEURON_PREDICT = Question(
     function="neuron_predict",
     reference=neuron_predict,
+    floats=True,
     checks=[
         Check(
             "classes 0 and 1 from the probability",

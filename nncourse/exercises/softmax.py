@@ -33,9 +33,29 @@ OVERFLOW_HINT = (
     "(z.max(axis=1, keepdims=True)): the probabilities do not change and exp never sees a positive number."
 )
 ROWS_HINT = (
-    "Sum along each row and keep the axis: e.sum(axis=1, keepdims=True). Without keepdims the (n,) "
-    "totals divide the columns; with axis=0 every column sums to 1 instead of every row."
+    "Normalise each row on its own: every reduction along the row keeps its axis, "
+    "z.max(axis=1, keepdims=True) and e.sum(axis=1, keepdims=True). A reduction without an axis "
+    "mixes all the rows; with axis=0 every column sums to 1 instead of every row."
 )
+KEEPDIMS_HINT = (
+    "In your code, {reductions} drops the axis it reduces: its (n,) result lines up with the "
+    "columns, not the rows. Add keepdims=True so the result is (n, 1), one number per row."
+)
+SHAPE_HINT = (
+    "The result has the shape of the scores, (n, k). A reduction without keepdims=True gives (n,), "
+    "which broadcasts against (n, k) along the wrong axis."
+)
+IN_PLACE_HINT = (
+    "z -= ... (or z[...] = ...) changes the caller's array. Write s = z - ... to get a new array."
+)
+ROW_HINTS = {
+    "values": ROWS_HINT,
+    "shape": SHAPE_HINT,
+    "broadcast": "A reduction along axis=1 without keepdims=True gives (n,), which does not line "
+    "up with the rows of (n, k): add keepdims=True so the result is (n, 1), one number per row.",
+    "keepdims": KEEPDIMS_HINT,
+    "mutated": IN_PLACE_HINT,
+}
 
 
 def _scores(rng, n=5, k=4, scale=3.0):
@@ -50,28 +70,33 @@ SOFTMAX = Question(
             "one row of scores (2, 1, 0)",
             [(np.array([[2.0, 1.0, 0.0]]),)],
             hint="Exponentiate every score, then divide by the row's total.",
+            hints={"mutated": IN_PLACE_HINT},
         ),
         Check(
             "a batch: every row sums to 1 on its own",
             [(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 2.0]]),)],
             hint=ROWS_HINT,
+            hints=ROW_HINTS,
         ),
         Check(
             "scores of ±1000 without overflow",
             [(np.array([[1000.0, 0.0, -1000.0], [1000.0, 1000.0, 1000.0]]),)],
             forbid_warnings=True,
             hint=OVERFLOW_HINT,
+            hints={**ROW_HINTS, "nonfinite": OVERFLOW_HINT},
         ),
         Check(
             "one class: every probability is 1",
             [(np.array([[3.0], [-2.0]]),)],
             hint="With one score per row, each row's softmax is exp(z) / exp(z) = 1.",
+            hints=ROW_HINTS,
         ),
         Check(
             "hidden: random batches",
             lambda rng: [(_scores(rng),), (_scores(rng, n=7, k=3),), (_scores(rng, n=3, k=6),)],
             points=2,
             hint=ROWS_HINT,
+            hints=ROW_HINTS,
         ),
         Check(
             "hidden: huge scores without overflow",
@@ -79,6 +104,7 @@ SOFTMAX = Question(
             points=2,
             forbid_warnings=True,
             hint=OVERFLOW_HINT,
+            hints={**ROW_HINTS, "nonfinite": OVERFLOW_HINT},
         ),
         Check(
             "hidden: one example, one class, ten classes",
@@ -93,6 +119,22 @@ SOFTMAX = Question(
     ],
 )
 
+LOG_SHIFT_HINT = "Work with the shifted scores s = z − max (per row), then s − log Σ exp(s)."
+LOG_HINTS = {
+    "overflow": "np.exp(1000) is inf, so log Σ exp(z) is inf and z − inf is −inf. "
+    + LOG_SHIFT_HINT,
+    "divide": "np.log of a probability that rounded to 0 is −inf (exp(−2000) is 0 in floats): "
+    "take no log of a probability. " + LOG_SHIFT_HINT,
+    "nonfinite": "An inf or nan comes from exp of a large score or from a log of 0. "
+    + LOG_SHIFT_HINT,
+    "values": "Every reduction is per row and keeps its axis: z.max(axis=1, keepdims=True) and "
+    "np.log(np.exp(s).sum(axis=1, keepdims=True)). A sum over the whole array mixes the rows.",
+    "shape": SHAPE_HINT,
+    "broadcast": ROW_HINTS["broadcast"],
+    "keepdims": KEEPDIMS_HINT,
+    "mutated": IN_PLACE_HINT,
+}
+
 LOG_SOFTMAX = Question(
     function="log_softmax",
     reference=nn.log_softmax,
@@ -101,24 +143,33 @@ LOG_SOFTMAX = Question(
             "one row of scores (2, 1, 0)",
             [(np.array([[2.0, 1.0, 0.0]]),)],
             hint="log softmax(z)_c = z_c − log Σ_l exp(z_l), row by row.",
+            hints={"mutated": IN_PLACE_HINT},
+        ),
+        Check(
+            "a batch: each row on its own",
+            [(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 2.0]]),)],
+            hint=LOG_HINTS["values"],
+            hints=LOG_HINTS,
         ),
         Check(
             "very unlikely classes stay finite",
-            [(np.array([[1000.0, 0.0, -1000.0]]),)],
+            [(np.array([[1000.0, 0.0, -1000.0], [-1000.0, 0.0, 1000.0]]),)],
             forbid_warnings=True,
-            hint="np.log(softmax(z)) takes the log of a probability that rounded to 0, giving -inf. "
-            "Work with the shifted scores: s = z − max, then s − log(Σ exp(s)).",
+            hint=LOG_HINTS["nonfinite"],
+            hints=LOG_HINTS,
         ),
         Check(
             "hidden: random batches",
             lambda rng: [(_scores(rng),), (_scores(rng, n=2, k=7),)],
             points=2,
+            hints=LOG_HINTS,
         ),
         Check(
             "hidden: huge scores stay finite",
             lambda rng: [(_scores(rng, n=5, k=4, scale=800.0),)],
             points=2,
             forbid_warnings=True,
+            hints=LOG_HINTS,
         ),
     ],
 )
@@ -146,14 +197,21 @@ PREDICT_CLASS = Question(
     ],
 )
 
+FLOAT_HINT = (
+    "np.zeros((n, num_classes)) is float by default; dtype=int, or comparisons such as "
+    "labels[:, None] == np.arange(k), give integers or booleans: convert with .astype(float)."
+)
+
 ONE_HOT = Question(
     function="one_hot",
     reference=one_hot,
+    floats=True,
     checks=[
         Check(
             "labels 0, 2, 1 among three classes",
             [(np.array([0, 2, 1]), 3)],
             hint="Start from zeros of shape (n, num_classes) and put a 1 in column labels[i] of row i.",
+            hints={"dtype": FLOAT_HINT},
         ),
         Check(
             "more classes than the labels show",
@@ -184,12 +242,14 @@ SOFTMAX_TEMPERATURE = Question(
             "T = 1/2 is more confident",
             [(np.array([[2.0, 1.0, 0.0], [0.5, 3.0, 1.0]]), 0.5)],
             hint=TEMPERATURE_HINT,
+            hints={k: v for k, v in ROW_HINTS.items() if k != "values"},
         ),
         Check(
             "T = 0.001 approaches the hard maximum, without overflow",
             [(np.array([[2.0, 1.0, 0.0], [0.5, 3.0, 1.0]]), 0.001)],
             forbid_warnings=True,
             hint="z / T reaches 3000 here: " + OVERFLOW_HINT,
+            hints={"values": TEMPERATURE_HINT, "keepdims": KEEPDIMS_HINT},
         ),
         Check(
             "hidden: random scores and temperatures",

@@ -179,6 +179,7 @@ CROSS_ENTROPY = Question(
 GRADIENTS = Question(
     function="gradients",
     reference=gradients,
+    parts=("dW", "db"),
     checks=[
         Check(
             "five examples, three classes",
@@ -189,6 +190,12 @@ GRADIENTS = Question(
             "as many examples as classes",
             [(X_SQUARE, Y_SQUARE, W_SMALL, B_SMALL)],
             hint=ONE_HOT_HINT,
+        ),
+        Check(
+            "huge weights without overflow",
+            [(X_SMALL, Y_SMALL, 1000.0 * W_SMALL, B_SMALL)],
+            forbid_warnings=True,
+            hint=OVERFLOW_HINT,
         ),
         Check(
             "hidden: random problems",
@@ -214,6 +221,7 @@ GRADIENTS = Question(
 SGD_EPOCH = Question(
     function="sgd_epoch",
     reference=sgd_epoch,
+    parts=("W", "b"),
     checks=[
         Check(
             "ten examples in batches of four: the last batch has two",
@@ -246,6 +254,7 @@ SGD_EPOCH = Question(
 TRAIN = Question(
     function="train",
     reference=train,
+    parts=("W", "b"),
     checks=[
         Check(
             "three epochs on the small problem",

@@ -47,6 +47,26 @@ def as_call(inputs: Call | tuple) -> Call:
     )
 
 
+# Where a kind of problem looks for its hint when a check has none for the kind itself.
+KIND_FAMILY = {
+    "overflow": "nonfinite",
+    "divide": "nonfinite",
+    "invalid": "nonfinite",
+    "warned": "nonfinite",
+    "broadcast": "raised",
+    "row": "shape",
+    "column": "shape",
+    "flat": "shape",
+    "transposed": "shape",
+    "scalar": "shape",
+}
+
+# Kinds of an inf or nan result, or of a warning.
+WARNING_KINDS = {"nonfinite", "overflow", "divide", "invalid", "warned"}
+# Kinds whose problem text says what to change: without a hint of their own, no hint is shown.
+SELF_EXPLAINED = {"mutated", "dtype", "length"}
+
+
 @dataclass(frozen=True)
 class Check:
     """One named check of a function: inputs, points and the hint shown when it fails.
@@ -61,12 +81,19 @@ class Check:
     points : float
         Points earned when every call of the check matches the reference.
     hint : str
-        Shown under a failed check: the usual mistake behind it and how to fix it.
+        Shown under a failed check: the usual mistake behind it and how to fix it. The fallback when
+        ``hints`` has nothing for the problem found.
     forbid_warnings : bool
         Fail the check when the learner's function emits a warning (e.g. overflow in ``exp``) even if
         the values come out right.
     rtol, atol : float
         Tolerances of the comparison with the reference (:func:`numpy.allclose`).
+    hints : dict
+        Hints keyed by the kind of problem found (:data:`nncourse.exercises.compare.KINDS`: ``"nonfinite"``,
+        ``"overflow"``, ``"values"``, ``"row"``, ``"dtype"``, ``"mutated"``...), so that the hint follows
+        from what the function returned; see :meth:`hint_for`. The key ``"keepdims"`` is a template
+        (``{reductions}``) used when the learner's code has a reduction along an axis without
+        ``keepdims=True`` and the result is wrong.
     """
 
     name: str
@@ -76,6 +103,26 @@ class Check:
     forbid_warnings: bool = False
     rtol: float = 1e-6
     atol: float = 1e-9
+    hints: dict[str, str] = field(default_factory=dict)
+
+    def hint_for(self, problem: object = None) -> str:
+        """The hints for a problem of :func:`~nncourse.exercises.compare.diagnose`, else ``hint``.
+
+        Each kind in ``problem.kinds`` (one per failing part) looks for its own key, then its family's
+        (``"overflow"`` then ``"nonfinite"``, ``"row"`` then ``"shape"``, ``"broadcast"`` then
+        ``"raised"``); the distinct hints found are joined. A problem of a kind in
+        :data:`SELF_EXPLAINED` with no hint of its own gets none.
+        """
+        found = []
+        for kind in getattr(problem, "kinds", ()):
+            for key in (kind, KIND_FAMILY.get(kind)):
+                if key in self.hints:
+                    found.append(self.hints[key])
+                    break
+        kinds = set(getattr(problem, "kinds", ()))
+        if not found and kinds and kinds <= SELF_EXPLAINED:
+            return ""  # the problem already says what to change; the generic hint may mislead
+        return " ".join(dict.fromkeys(found)) if found else self.hint
 
     @property
     def hidden(self) -> bool:
@@ -104,11 +151,31 @@ class Expected:
 
 @dataclass(frozen=True)
 class Question:
-    """One function the learner writes, its reference implementation and its checks."""
+    """One function the learner writes, its reference implementation and its checks.
+
+    ``parts`` names the parts of a tuple result as the question does (``("dW", "db")``), for the
+    feedback; ``floats`` makes integer or boolean results fail where the reference returns floats.
+    """
 
     function: str
     reference: Callable[..., Any]
     checks: Sequence[Check]
+    parts: tuple[str, ...] = ()
+    floats: bool = False
+
+    def hint_for(self, check: Check, problem: object = None) -> str:
+        """The hint under a failed ``check``: :meth:`Check.hint_for`, except for a check about warnings.
+
+        A ``forbid_warnings`` check's own hint is about overflow; when its problem is a finite wrong
+        value (no inf, nan or warning) and it has no hint keyed for it, the hint of the question's
+        first public check, about the formula, is shown instead.
+        """
+        kinds = set(getattr(problem, "kinds", ()))
+        about_warnings = not kinds or kinds & WARNING_KINDS or kinds & set(check.hints)
+        first = self.public_checks[0] if self.public_checks else check
+        if check.forbid_warnings and not about_warnings and first is not check:
+            return first.hint_for(problem)
+        return check.hint_for(problem)
 
     @property
     def public_checks(self) -> list[Check]:

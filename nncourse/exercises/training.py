@@ -117,6 +117,7 @@ def _two_populations(rng, n_train=8, n_val=5, d=3):
 SPLIT_INDICES = Question(
     function="split_indices",
     reference=split_indices,
+    parts=("train", "val"),
     checks=[
         Check("ten rows, a fifth for validation, seed 0", [(10, 0.2, 0)], hint=SPLIT_HINT),
         Check(
@@ -143,6 +144,7 @@ SPLIT_INDICES = Question(
 STANDARDISE = Question(
     function="standardise",
     reference=standardise,
+    parts=("Z_train", "Z_val"),
     checks=[
         Check(
             "columns on different scales, statistics from the training rows",
@@ -259,6 +261,7 @@ DROPOUT = Question(
 BEST_CHECKPOINT = Question(
     function="best_checkpoint",
     reference=best_checkpoint,
+    parts=("epoch", "weights[epoch]"),
     checks=[
         Check(
             "a curve that falls, then rises",

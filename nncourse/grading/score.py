@@ -15,7 +15,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 
-from nncourse.exercises.compare import diagnose, format_value, warned_problem
+from nncourse.exercises.compare import assess, format_value
 from nncourse.exercises.spec import Call, Exercise
 from nncourse.grading.harness import CallStatus, RunStatus
 from nncourse.grading.options import MAX_FIELD_CHARS
@@ -59,10 +59,16 @@ def call_problem(p: PlannedCall, result: CallResult) -> str | None:
         return f"raised {result.error[:300]}"
     if result.status is not CallStatus.RETURNED or result.parts is None:
         return (result.error or MESSAGES.get(result.status, result.status.value))[:300]
-    problem = diagnose(p.expected, result.parts, rtol=p.check.rtol, atol=p.check.atol)
-    if problem is None:
-        problem = warned_problem(p.check.forbid_warnings, list(result.warnings))
-    return problem
+    return assess(  # the same rules as the checks in the notebook
+        p.expected,
+        result.parts,
+        rtol=p.check.rtol,
+        atol=p.check.atol,
+        names=p.question.parts,
+        floats=p.question.floats,
+        warned=list(result.warnings),
+        forbid_warnings=p.check.forbid_warnings,
+    )
 
 
 def builtin_exception(name: str) -> str:

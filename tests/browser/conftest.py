@@ -10,6 +10,9 @@
   has no ``index.html`` yet.
 - ``offline_page``: a page that records every request and aborts any that leaves the machine
   (anything but ``file:``, ``data:``, ``blob:`` and ``about:``), and records console errors.
+- ``open_site_page``: ``open_site_page(name, screen="laptop")`` opens a page of the built site
+  offline on one of ``SCREENS`` (laptop 1280×800, tablet 900×800, phone 390×844 with touch at
+  DPR 2, dark: the laptop in dark mode) and waits until MathJax and the book's scripts are done.
 """
 
 from __future__ import annotations
@@ -107,6 +110,55 @@ def offline_page(page):
     page.on("pageerror", lambda e: log.errors.append(str(e)))
     page.log = log
     return page
+
+
+SCREENS = {
+    "laptop": {"viewport": {"width": 1280, "height": 800}},
+    "tablet": {"viewport": {"width": 900, "height": 800}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "dark": {"viewport": {"width": 1280, "height": 800}, "color_scheme": "dark"},
+}
+# MathJax has typeset the page and scroll-cues.js has marked the wide boxes.
+PAGE_READY = """
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  await document.fonts.ready;
+  for (let i = 0; i < 100 && !document.documentElement.dataset.nncourseScrollCues; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+"""
+
+
+@pytest.fixture
+def open_site_page(browser, built_site):
+    """``open_site_page(name, screen="laptop")``: a page of the built site, offline, ready."""
+    contexts = []
+
+    def open_page(name: str, screen: str = "laptop", query: str = ""):
+        context = browser.new_context(**SCREENS[screen])
+        contexts.append(context)
+        page = context.new_page()
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if urlparse(route.request.url).scheme in LOCAL_SCHEMES
+                else route.abort()
+            ),
+        )
+        page.goto((built_site / f"{name}.html").as_uri() + query)
+        page.evaluate(PAGE_READY)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(scope="session")

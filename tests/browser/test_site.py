@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 import yaml
+from conftest import PAGE_READY
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
@@ -327,6 +328,7 @@ def test_no_serious_accessibility_violation_in_dark_mode(browser, built_site, na
     page = context.new_page()
     network_off(page, [])
     page.goto((built_site / f"{name}.html").as_uri())
+    page.evaluate(PAGE_READY)  # MathJax and the book's scripts are done, as a reader sees it
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(AXE_RUN)

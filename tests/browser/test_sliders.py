@@ -8,6 +8,7 @@ and the inline script swaps the frames. A second test walks the real sigmoid cha
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -27,7 +28,10 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 TINY_NOTEBOOK_CODE = """\
 from matplotlib.figure import Figure
 
-from nncourse.widgets import Slider, interactive_figure, sigmoid_weight_bias
+from nncourse.figures.interactive import Slider, interactive_figure
+from nncourse.figures.palette import new_figure
+from nncourse.figures.scene import Scene
+from nncourse.figures.sigmoid import sigmoid_weight_bias
 
 
 def dot(a, b, c):
@@ -46,6 +50,28 @@ interactive_figure(
         "c": Slider(0, 2, 1, 1, "size c"),
     },
     alt="A dot at (a, b) of size c.",
+)
+"""
+
+PLAYING_NOTEBOOK_CODE = """\
+def walk_scene():
+    figure = new_figure(2, 1.5)
+    ax = figure.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.set(xlim=(-0.5, 5.5), ylim=(-1, 1), title="a walk")
+    (dot,) = ax.plot([], [], "o", color="#D55E00", ms=8, animated=True)
+
+    def update(steps, size):
+        dot.set_data([steps], [0])
+        dot.set_markersize(4 + 4 * size)
+        return [dot]
+
+    return figure, update
+
+
+interactive_figure(
+    Scene(walk_scene),
+    {"steps": Slider(0, 5, 1, 0, "steps", play=True), "size": Slider(0, 1, 1, 0, "size")},
+    alt="A dot that walks to the right, one step at a time.",
 )
 """
 
@@ -70,6 +96,7 @@ def tiny_site(tmp_path_factory, chromium_path, build_book) -> Path:
         nbformat.v4.new_markdown_cell("# Sliders\n\nTwo interactive figures."),
         nbformat.v4.new_code_cell(TINY_NOTEBOOK_CODE),
         nbformat.v4.new_code_cell("sigmoid_weight_bias()"),
+        nbformat.v4.new_code_cell(PLAYING_NOTEBOOK_CODE),
     ]
     nbformat.write(notebook, source / "index.ipynb")
     build_book(source, source)
@@ -128,7 +155,7 @@ def test_tiny_book_sliders_respond_offline(tiny_site, offline_page):
     page = offline_page
     page.goto(tiny_site.as_uri())
     figures = page.locator(".nncourse-figure")
-    assert figures.count() == 2
+    assert figures.count() == 3
     # myst-nb chose the HTML view: no widget view, no widget manager loaded from anywhere
     assert page.locator(".jupyter-widgets, .widget-subarea").count() == 0
     assert "embed-amd" not in page.content() and "require.min.js" not in page.content()
@@ -136,6 +163,119 @@ def test_tiny_book_sliders_respond_offline(tiny_site, offline_page):
         move_every_slider(page, figures.nth(i))
     assert page.log.external == []
     assert page.log.errors == []
+
+
+def walking_figure(page):
+    """The tiny book's third figure: a steps slider with ▶, and a size slider without."""
+    figure = page.locator(".nncourse-figure").nth(2)
+    return figure, figure.locator("input[type=range]").first, figure.locator("button.nncourse-play")
+
+
+def wait_for_value(page, slider, predicate: str) -> None:
+    """Wait until ``predicate`` (JavaScript, of the number ``v``) holds for the slider's value."""
+    page.wait_for_function(
+        f"input => {{ const v = Number(input.value); return {predicate}; }}",
+        arg=slider.element_handle(),
+        timeout=15_000,
+    )
+
+
+def test_play_walks_the_slider_to_its_end_and_stops(tiny_site, offline_page):
+    page = offline_page
+    page.goto(tiny_site.as_uri())
+    figure, steps, play = walking_figure(page)
+    assert play.count() == 1 and figure.locator("button").count() == 1  # only steps plays
+    assert play.get_attribute("aria-label") == "Play steps"
+    play.focus()
+    page.keyboard.press("Enter")  # a real <button>: the keyboard works
+    assert play.get_attribute("aria-pressed") == "true"
+    wait_for_value(page, steps, "v === 5")
+    page.wait_for_function(
+        "b => b.getAttribute('aria-pressed') === 'false'", arg=play.element_handle()
+    )
+    shown_frame_is_right(figure)
+    page.wait_for_timeout(1000)
+    assert steps.input_value() == "5"  # it stopped at the end
+    page.keyboard.press("Space")  # from the end, ▶ goes back to the start
+    assert steps.input_value() == "0"
+    shown_frame_is_right(figure)
+    page.keyboard.press("Space")
+    wait_for_value(page, steps, "v >= 1")
+    page.keyboard.press("Space")  # pause
+    paused = steps.input_value()
+    page.wait_for_timeout(1000)
+    assert steps.input_value() == paused and play.get_attribute("aria-pressed") == "false"
+    assert page.log.errors == []
+
+
+def test_play_respects_reduced_motion(tiny_site, browser):
+    context = browser.new_context(reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto(tiny_site.as_uri())
+        figure, steps, play = walking_figure(page)
+        play.click()
+        assert steps.input_value() == "1"  # one position per press, no animation
+        page.wait_for_timeout(1200)
+        assert steps.input_value() == "1" and play.get_attribute("aria-pressed") == "false"
+        shown_frame_is_right(figure)
+    finally:
+        context.close()
+
+
+def test_frames_are_drawn_at_twice_their_size(tiny_site, offline_page):
+    page = offline_page
+    page.goto(tiny_site.as_uri())
+    images = page.locator(".nncourse-figure img")
+    for i in range(images.count()):
+        image = images.nth(i)
+        natural = image.evaluate("img => img.naturalWidth")
+        assert natural == 2 * int(image.get_attribute("width"))
+
+
+def test_slider_targets_are_large_on_a_phone(tiny_site, browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(tiny_site.as_uri())
+        for target in page.locator(".nncourse-figure input[type=range]").all():
+            target.scroll_into_view_if_needed()
+            box = target.bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 200
+            label = page.locator(f"label[for='{target.get_attribute('id')}']").bounding_box()
+            assert label["y"] + label["height"] <= box["y"] + 1  # the label sits above
+        for button in page.locator(".nncourse-figure button.nncourse-play").all():
+            box = button.bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 44
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        _, steps, _ = walking_figure(page)
+        steps.scroll_into_view_if_needed()
+        box = steps.bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] - 3, box["y"] + box["height"] / 2)
+        assert steps.input_value() == "5"
+    finally:
+        context.close()
+
+
+def test_dark_mode_shows_figures_on_their_own_light_ground_without_a_frame(tiny_site, browser):
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(tiny_site.as_uri())
+        page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+        figure = page.locator(".nncourse-figure").nth(2)  # a scene: overlay on a background
+        style = figure.evaluate(
+            "f => { const s = getComputedStyle(f), i = getComputedStyle(f.querySelector('img'));"
+            " const b = getComputedStyle(f.querySelector('.nncourse-stack'));"
+            " return [s.paddingTop, s.backgroundColor, i.filter, b.backgroundImage.slice(0, 20)]; }"
+        )
+        assert style[0] == "0px" and style[1] == "rgba(0, 0, 0, 0)"  # no white frame around it
+        assert style[2] == "none"  # the theme's dimming filter is off for frames
+        assert style[3].startswith('url("data:image/png')  # the figure's own white background
+    finally:
+        context.close()
 
 
 def test_sigmoid_chapter_sliders_respond_offline(built_site, offline_page):
@@ -150,7 +290,7 @@ def test_sigmoid_chapter_sliders_respond_offline(built_site, offline_page):
 
 
 PAGE_BUDGET_MB = 6.0
-FIGURE_BUDGET_MB = 1.5
+FIGURE_BUDGET_MB = 3.5  # the gradient-descent figure: 10 learning rates × 31 steps
 
 
 def test_every_page_with_figures_is_within_budget_and_responds(built_site, offline_page):
@@ -176,7 +316,7 @@ def jupyterlab(tmp_path, chromium_path):
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     notebook.cells = [
         nbformat.v4.new_code_cell(
-            "from nncourse.widgets import sigmoid_weight_bias\nsigmoid_weight_bias()"
+            "from nncourse.figures.sigmoid import sigmoid_weight_bias\nsigmoid_weight_bias()"
         )
     ]
     nbformat.write(notebook, tmp_path / "live.ipynb")
@@ -234,3 +374,53 @@ def test_jupyterlab_shows_live_ipywidgets_sliders(jupyterlab, page):
         "before => document.querySelector('.widget-html img').src !== before", arg=before
     )
     assert "weight w = 1.25" in image.get_attribute("alt")
+
+
+# Every value the chapters name, as a slider shows it: (page, slider label, values)
+NAMED_VALUES = [
+    ("sigmoid", "weight w", ["2.00", "0.25", "-1.00"]),  # the question: w = 2, b = -2
+    ("sigmoid", "bias b", ["-2.00"]),
+    ("sigmoid", "weight w₁", ["4.0", "-4.0", "2.0", "0.0"]),  # worked example, flipped, halved
+    ("sigmoid", "weight w₂", ["5.0", "-5.0", "2.5", "0.0"]),
+    ("sigmoid", "bias b", ["-9.0", "9.0", "-4.5"]),
+    ("softmax", "temperature T", ["0.1", "1.0", "4.0"]),
+    ("cross_entropy", "probability p", ["0.10", "0.60", "1.00"]),
+    ("gradient_descent", "learning rate η", ["0.01", "0.19", "0.20", "0.21"]),
+    ("gradient_descent", "steps", [str(k) for k in range(31)]),
+    ("backpropagation", "epoch", ["0", "5", "10", "20", "50", "100", "200", "1000"]),
+]
+STARTS = {("gradient_descent", "learning rate η"): "0.01"}  # "up from its smallest value"
+
+
+def static_sliders(page: str) -> list[tuple[str, list[str], str]]:
+    """(label, values, starting value) of every static slider of a built page."""
+    found = re.findall(
+        r'<input type="range"[^>]* value="(\d+)" aria-valuetext="[^"]*" data-label="([^"]*)" '
+        r"data-values='([^']*)'>",
+        page,
+    )
+    return [(label, json.loads(html.unescape(values)), int(k)) for k, label, values in found]
+
+
+@pytest.mark.parametrize(("name", "label", "values"), NAMED_VALUES)
+def test_every_value_the_text_names_is_a_frame(built_site, name, label, values):
+    sliders = static_sliders((built_site / "book" / f"{name}.html").read_text())
+    candidates = [(shown, start) for found, shown, start in sliders if found == label]
+    assert candidates, f"{name}: no static slider labelled {label!r}"
+    assert any(set(values) <= set(shown) for shown, _ in candidates), (name, label, candidates)
+    if (name, label) in STARTS:
+        assert any(shown[start] == STARTS[name, label] for shown, start in candidates)
+
+
+def test_figure_labels_keep_their_size_on_a_laptop(built_site, browser):
+    """At 1280 px the frames are not shrunk, so tick labels stay at least 10 px (see the unit test)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        for name in ("sigmoid", "gradient_descent", "backpropagation"):
+            page.goto((built_site / "book" / f"{name}.html").as_uri())
+            for image in page.locator(".nncourse-figure img").all():
+                shown = image.evaluate("img => img.getBoundingClientRect().width")
+                assert shown >= 0.9 * int(image.get_attribute("width")), name
+    finally:
+        context.close()

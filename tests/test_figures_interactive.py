@@ -1,16 +1,15 @@
-"""Tests for nncourse.widgets: sliders, static grids, the live widget and the static HTML."""
+"""Tests for nncourse.figures.interactive: sliders, static grids, the live widget and the static HTML."""
 
 import base64
-import io
 import json
 import re
 
-import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nncourse import plotting, widgets
-from nncourse.widgets import Slider, interactive_figure
+from nncourse.figures.interactive import Slider, interactive_figure
+from nncourse.figures.palette import new_figure
+from nncourse.figures.scene import Scene
 
 
 def tiny_draw(a: float, b: float = 0.0) -> Figure:
@@ -43,13 +42,17 @@ def test_slider_grid_is_anchored_at_the_value():
 @pytest.mark.parametrize(
     ("args", "error", "match"),
     [
-        ((1, 0, 0.1, 0.5, "x"), ValueError, "min must be smaller than max"),
-        ((0, 1, 0, 0.5, "x"), ValueError, "step must be positive"),
-        ((0, 1, 0.1, 2, "x"), ValueError, "value must lie in"),
-        ((0, 1, 0.1, 0.5, ""), TypeError, "label"),
-        ((0, 1, 0.25, 0.3, "x"), ValueError, "whole number of steps"),
-        ((0, "1", 0.1, 0.5, "x"), TypeError, "max must be a real number"),
-        ((0, float("nan"), 0.1, 0.5, "x"), ValueError, "max must be finite"),
+        ((1, 0, 0.1, 0.5, "x"), ValueError, "max: expected a number above min"),
+        ((0, 1, 0, 0.5, "x"), ValueError, "step: expected a real number in \\(0, inf\\)"),
+        ((0, 1, 0.1, 2, "x"), ValueError, "value: expected a value in"),
+        ((0, 1, 0.1, 0.5, ""), TypeError, "label: expected a non-empty string"),
+        ((0, 1, 0.25, 0.3, "x"), ValueError, "value: expected min plus a whole number of steps"),
+        ((0, "1", 0.1, 0.5, "x"), TypeError, "max: expected a real number"),
+        (
+            (0, float("nan"), 0.1, 0.5, "x"),
+            ValueError,
+            "max: expected a real number in \\(-inf, inf\\), got nan",
+        ),
     ],
 )
 def test_slider_rejects_bad_input(args, error, match):
@@ -58,7 +61,7 @@ def test_slider_rejects_bad_input(args, error, match):
 
 
 def test_slider_static_step_must_be_a_multiple_of_step():
-    with pytest.raises(ValueError, match="static_step must be a positive whole multiple"):
+    with pytest.raises(ValueError, match="static_step: expected a positive whole multiple"):
         Slider(0, 1, 0.1, 0.5, "x", static_step=0.25)
     assert Slider(0, 1, 0.1, 0.5, "x", static_step=0.3).static_step == 0.3
 
@@ -129,15 +132,6 @@ def test_moving_a_live_slider_redraws_the_image():
     assert 'alt="A square at (a, b). (first a = 1.0, second b = 0.5)"' in image.value
 
 
-def test_frames_are_small_pngs_with_a_white_background():
-    from PIL import Image
-
-    png = plotting.render_png(tiny_draw(0, 0))
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    assert png.startswith(b"\x89PNG") and image.size == (20, 20)
-    assert image.getpixel((0, 0)) == (255, 255, 255)
-
-
 def test_frame_closes_pyplot_figures():
     import matplotlib
 
@@ -190,53 +184,103 @@ def test_mimebundle_carries_the_widget_and_the_html():
     assert bundle["text/plain"] == "A square at (a, b)."
 
 
-# -- the book's figures -------------------------------------------------------------------------
-def test_sigmoid_weight_bias_sliders():
-    figure = widgets.sigmoid_weight_bias()
-    assert list(figure.params) == ["w", "b"]
-    assert figure.params["w"].value == 1 and figure.params["b"].value == 0
+# -- static values and play ---------------------------------------------------------------------
+def test_static_values_are_the_website_values():
+    figure = interactive_figure(
+        tiny_draw,
+        {
+            "a": Slider(-1, 1, 0.25, 0, "a", static_values=(-1, -0.25, 0, 1)),
+            "b": Slider(0, 2, 0.5, 0, "b"),
+        },
+        alt="x",
+        max_frames=8,
+    )
     grids = figure.static_grids()
-    assert grids["w"].tolist() == list(range(-4, 5))
-    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
-
-
-def test_sigmoid_plane_static_grid_contains_the_seed_example():
-    figure = widgets.sigmoid_plane()
-    assert list(figure.params) == ["w1", "w2", "b"]
-    grids = figure.static_grids()
-    assert 4 in grids["w1"] and 5 in grids["w2"] and -9 in grids["b"]
-    assert 0 in grids["w1"] and 0 in grids["w2"] and 0 in grids["b"]
-    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
+    assert grids["a"].tolist() == [-1, -0.25, 0, 1]
+    assert grids["b"].tolist() == [0, 1.5]  # coarsened: only the free slider gives way
+    labels = "[&quot;-1.00&quot;, &quot;-0.25&quot;, &quot;0.00&quot;, &quot;1.00&quot;]"
+    assert f"data-values='{labels}'" in figure.to_html()
 
 
 @pytest.mark.parametrize(
-    ("make", "names"),
+    ("kwargs", "error", "match"),
     [
-        (widgets.softmax_temperature, ["temperature"]),
-        (widgets.neg_log_likelihood, ["p"]),
-        (widgets.gradient_descent_surface, ["lr", "steps"]),
+        (
+            {"static_values": (0, 0.3)},
+            ValueError,
+            "static_values: expected min plus a whole number",
+        ),
+        ({"static_values": (0.5, 0)}, ValueError, "static_values: expected increasing"),
+        ({"static_values": (0.25, 1)}, ValueError, "starting 0"),
+        ({"static_values": (0, 2)}, ValueError, "static_values: expected a value in"),
+        ({"static_values": "0, 1"}, TypeError, "static_values: expected a sequence"),
+        ({"static_values": (0, 1), "static_step": 0.5}, ValueError, "when static_step is given"),
+        ({"play": "yes"}, TypeError, "play: expected True or False"),
+        ({"play": True}, ValueError, "play: expected a slider of whole numbers"),
     ],
 )
-def test_other_figures_fit_their_budget(make, names):
-    figure = make()
-    assert list(figure.params) == names
-    grids = figure.static_grids()
-    assert np.prod([len(g) for g in grids.values()]) <= figure.max_frames
-    for name, slider in figure.params.items():
-        assert slider.value in grids[name]
+def test_slider_rejects_bad_static_values_and_play(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Slider(0, 1, 0.25, 0, "x", **kwargs)
 
 
-def test_gradient_descent_static_grid_shows_divergence_and_zero_steps():
-    grids = widgets.gradient_descent_surface().static_grids()
-    assert 0 in grids["steps"] and 30 in grids["steps"]
-    assert grids["lr"].max() > 0.2  # above 2 / 10: diverges
-    assert grids["lr"].min() < 0.1
+def playing_figure():
+    return interactive_figure(
+        tiny_draw,
+        {"a": Slider(0, 3, 1, 0, "steps a", play=True), "b": Slider(0, 1, 0.5, 0, "b")},
+        alt="A square.",
+    )
 
 
-def test_mlp_training_boundary_epoch_slider():
-    figure = widgets.mlp_training_boundary(epochs=100, every=50)
-    slider = figure.params["epoch"]
-    assert (slider.min, slider.max, slider.step, slider.value) == (0, 100, 50, 0)
-    assert figure.static_grids()["epoch"].tolist() == [0, 50, 100]
-    with pytest.raises(ValueError, match="every"):
-        widgets.mlp_training_boundary(epochs=10, every=0)
+def test_a_playing_slider_has_a_play_button_in_the_page_and_the_live_widget():
+    import ipywidgets
+
+    figure = playing_figure()
+    page = figure.to_html()
+    assert page.count('class="nncourse-play"') == 1
+    input_id = re.search(r'<label for="([^"]+)">steps a</label>', page).group(1)
+    assert (
+        f'data-for="{input_id}" aria-label="Play steps a" aria-pressed="false">▶</button>' in page
+    )
+    assert "prefers-reduced-motion" in page
+    row = figure.widget.children[0]
+    assert isinstance(row, ipywidgets.HBox) and isinstance(row.children[1], ipywidgets.Play)
+    assert row.children[0] is figure.sliders["a"]
+    assert figure.widget.children[1] is figure.sliders["b"]
+
+
+def test_frames_are_drawn_at_twice_their_size_on_the_page():
+    figure = two_sliders()
+    page = figure.to_html()
+    assert 'width="80" height="80"' in page  # a 1-inch figure: 80 CSS pixels, 160 image pixels
+    width = int.from_bytes(figure.frame(a=0, b=0.5)[16:20], "big")
+    assert width == 160
+
+
+def tiny_scene():
+    figure = new_figure(1, 1)
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set(xlim=(-2, 2), ylim=(-2, 2))
+    ax.plot([-2, 2], [0, 0], color="#555555")  # still
+    (square,) = ax.plot([], [], "s", ms=6, color="#0072B2", animated=True)
+
+    def update(a: float) -> list:
+        square.set_data([a], [0])
+        return [square]
+
+    return figure, update
+
+
+def test_scene_frames_are_overlays_on_one_background():
+    figure = interactive_figure(Scene(tiny_scene), {"a": Slider(-1, 1, 1, 0, "a")}, alt="A square.")
+    assert figure.layered and not two_sliders().layered
+    page = figure.to_html()
+    background = base64.b64encode(figure.draw.background_png()).decode()
+    assert (
+        f'<div class="nncourse-stack" style="background-image:url(data:image/png;base64,{background})">'
+        in page
+    )
+    frames = json.loads(re.search(r'class="nncourse-frames">(.*?)</script>', page).group(1))
+    assert frames == [base64.b64encode(figure.draw.overlay_png(a=a)).decode() for a in (-1, 0, 1)]
+    assert page.count("<img ") == 1  # the background is no image of its own: one alt text

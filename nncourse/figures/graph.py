@@ -1,8 +1,9 @@
 """Draw the computation graph of a `Value` with matplotlib (no Graphviz needed).
 
 `graph_layout` computes what is drawn (positions, texts, edges) and is tested; `draw_graph` only draws
-it. Inputs are on the left and the output on the right; each computed value has a small circle for
-the operation that produced it, like the graphs in micrograd.
+it, on a plain matplotlib Figure (no pyplot) in the book's palette. Inputs are on the left and the
+output on the right; each computed value has a small circle for the operation that produced it, like
+the graphs in micrograd.
 
 Taught in: chapter "Backpropagation" (computation graphs).
 """
@@ -11,17 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
+from nncourse._validation import ArgumentTypeError, expected
 from nncourse.autodiff import Value
-
-__all__ = ["GraphNode", "draw_graph", "graph_layout"]
-
-# Okabe–Ito colours (colour-blind safe).
-_VALUE_COLOUR = "#56B4E9"  # sky blue
-_OP_COLOUR = "#E69F00"  # orange
-_EDGE_COLOUR = "#555555"
+from nncourse.figures.palette import GREY, ORANGE, SKY, new_figure
 
 
 @dataclass
@@ -68,7 +65,7 @@ def graph_layout(root: Value, precision: int = 4) -> tuple[list[GraphNode], list
         Pairs of indices into ``nodes``, from input to output.
     """
     if not isinstance(root, Value):
-        raise TypeError(f"root: expected a nncourse.autodiff.Value, got {type(root).__name__}")
+        raise ArgumentTypeError(expected("root", "a nncourse.autodiff.Value", type(root).__name__))
     order = root._topological_order()  # inputs before the nodes computed from them
     depth: dict[int, int] = {id(root): 0}  # longest path from each node to the output
     for node in reversed(order):
@@ -99,60 +96,38 @@ def graph_layout(root: Value, precision: int = 4) -> tuple[list[GraphNode], list
     return nodes, edges
 
 
-def draw_graph(root: Value, precision: int = 4, ax: plt.Axes | None = None) -> Figure:
+def draw_graph(root: Value, precision: int = 4, ax: Axes | None = None) -> Figure:
     """Draw ``root``'s computation graph: boxes for values (label, data, grad), circles for operations.
 
-    Parameters
-    ----------
-    root : Value
-        The output node; call ``root.backward()`` first to show gradients.
-    precision : int, default 4
-        Decimals shown for data and grad.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure is made when omitted.
+        Parameters
+        ----------
+        root : Value
+            The output node; call ``root.backward()`` first to show gradients.
+        precision : int, default 4
+            Decimals shown for data and grad.
+        ax : matplotlib Axes, optional
+            Where to draw; a new figure (at matplotlib's current ``figure.dpi``) is made when omitted.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+        Returns
+        -------
+        matplotlib.figure.Figure
 
-    Examples
-    --------
-    >>> from nncourse.autodiff import Value
-    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    >>> L = a * b + a
-    >>> L.label = "L"
-    >>> L.backward()
-    >>> fig = draw_graph(L)
+        Examples
+        --------
+        >>> from nncourse._validation import ArgumentTypeError, expected
+    from nncourse.autodiff import Value
+        >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+        >>> L = a * b + a
+        >>> L.label = "L"
+        >>> L.backward()
+        >>> fig = draw_graph(L)
     """
     nodes, edges = graph_layout(root, precision)
     xs, ys = [n.x for n in nodes], [n.y for n in nodes]
     if ax is None:
         width, height = max(xs) - min(xs) + 2.0, max(ys) - min(ys) + 1.0
-        fig, ax = plt.subplots(
-            figsize=(min(1.1 * width, 16), min(0.9 * height, 12)), facecolor="white"
-        )
-    fig = ax.figure
-    artists = []
-    for node in nodes:
-        is_op = node.kind == "op"
-        artists.append(
-            ax.text(
-                node.x,
-                node.y,
-                node.text,
-                ha="center",
-                va="center",
-                fontsize=10 if is_op else 8,
-                family="monospace",
-                zorder=2,
-                bbox={
-                    "boxstyle": "circle,pad=0.3" if is_op else "round,pad=0.4",
-                    "facecolor": _OP_COLOUR if is_op else _VALUE_COLOUR,
-                    "edgecolor": "black",
-                    "linewidth": 0.8,
-                },
-            )
-        )
+        ax = new_figure(min(1.1 * width, 16), min(0.9 * height, 12), dpi=None).add_subplot()
+    artists = [_draw_node(ax, node) for node in nodes]
     for start, end in edges:
         # Coordinates relative to the two texts' boxes: from the right middle of the input to
         # the left middle of the output, so arrows meet the boxes whatever their width.
@@ -162,11 +137,32 @@ def draw_graph(root: Value, precision: int = 4, ax: plt.Axes | None = None) -> F
             xycoords=artists[end],
             xytext=(1.0, 0.5),
             textcoords=artists[start],
-            arrowprops={"arrowstyle": "->", "color": _EDGE_COLOUR, "shrinkA": 5, "shrinkB": 6},
+            arrowprops={"arrowstyle": "->", "color": GREY, "shrinkA": 5, "shrinkB": 6},
             zorder=1,
         )
     ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
     ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
     ax.axis("off")
     ax.set_facecolor("white")
-    return fig
+    return ax.figure
+
+
+def _draw_node(ax: Axes, node: GraphNode) -> Text:
+    """A value's rounded box (sky blue) or an operation's circle (orange), with its text."""
+    is_op = node.kind == "op"
+    return ax.text(
+        node.x,
+        node.y,
+        node.text,
+        ha="center",
+        va="center",
+        fontsize=10 if is_op else 8,
+        family="monospace",
+        zorder=2,
+        bbox={
+            "boxstyle": "circle,pad=0.3" if is_op else "round,pad=0.4",
+            "facecolor": ORANGE if is_op else SKY,
+            "edgecolor": "black",
+            "linewidth": 0.8,
+        },
+    )

@@ -1,4 +1,4 @@
-"""Tests for nncourse.graphdraw: the computed layout, and that drawing makes a figure."""
+"""Tests for nncourse.figures.graph: the computed layout, and that drawing makes a figure."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from nncourse.autodiff import Value
-from nncourse.graphdraw import draw_graph, graph_layout
+from nncourse.figures.graph import draw_graph, graph_layout
 
 
 def small_graph():
@@ -84,5 +84,5 @@ def test_draw_graph_on_given_axes():
 
 
 def test_layout_refuses_a_number():
-    with pytest.raises(TypeError, match="root"):
+    with pytest.raises(TypeError, match=r"root: expected a nncourse\.autodiff\.Value"):
         graph_layout(3.0)

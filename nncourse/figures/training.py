@@ -1,0 +1,159 @@
+"""The backpropagation chapter's slider: a network's decision boundary as it trains.
+
+``training_snapshots`` trains an MLP and records what is drawn; ``mlp_training_boundary_scene``
+draws it and ``mlp_training_boundary()`` makes the interactive figure.
+
+Taught in: chapter "Backpropagation" (play with it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+from nncourse import datasets
+from nncourse._validation import as_int, expected
+from nncourse.figures.interactive import InteractiveFigure, Slider, interactive_figure
+from nncourse.figures.palette import BLUE, GREY, ORANGE, VERMILLION, new_figure
+from nncourse.figures.scene import Scene, reshade
+from nncourse.network import MLP
+
+
+def training_snapshots(
+    X: ArrayLike,
+    y: ArrayLike,
+    checkpoints: Sequence[int],
+    *,
+    sizes: Sequence[int] = (2, 16, 1),
+    lr: float = 1.0,
+    seed: int = 0,
+    resolution: int = 60,
+) -> dict:
+    """Train an MLP full-batch and record its predictions on a grid at each checkpoint epoch.
+
+    Full-batch gradient descent without momentum, so training in pieces between checkpoints is
+    the same as one long run.
+
+    Parameters
+    ----------
+    X : array of shape (n, 2)
+    y : array of shape (n,), labels 0 or 1
+    checkpoints : increasing sequence of int
+        Epochs at which to record (0 is the untrained network).
+    sizes, lr, seed
+        The network ``MLP(sizes, hidden_activation="tanh", seed=seed)`` and its learning rate.
+    resolution : int
+        Grid points per axis.
+
+    Returns
+    -------
+    dict
+        ``"x1"``, ``"x2"``: grid axes (with a margin around the data); ``"epochs"``: the
+        checkpoints; ``"probability"``: array ``(len(checkpoints), resolution, resolution)`` of
+        the network's probability of class 1 (``np.meshgrid`` layout); ``"loss"``: the training
+        loss at each checkpoint.
+    """
+    X = np.asarray(X, dtype=float)
+    epochs = [int(e) for e in checkpoints]
+    if not epochs or epochs[0] < 0 or any(b <= a for a, b in itertools.pairwise(epochs)):
+        raise ValueError(expected("checkpoints", "increasing epochs >= 0", epochs))
+    margin = 0.5
+    x1 = np.linspace(X[:, 0].min() - margin, X[:, 0].max() + margin, resolution)
+    x2 = np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, resolution)
+    grid = np.column_stack([g.ravel() for g in np.meshgrid(x1, x2)])
+    net = MLP(list(sizes), hidden_activation="tanh", seed=seed)
+    probability, losses, done = [], [], 0
+    for epoch in epochs:
+        if epoch > done:
+            net.fit(X, y, epochs=epoch - done, lr=lr)
+            done = epoch
+        probability.append(net.predict_proba(grid)[:, 0].reshape(resolution, resolution))
+        losses.append(net.loss(X, y))
+    return {
+        "x1": x1,
+        "x2": x2,
+        "epochs": np.array(epochs),
+        "probability": np.array(probability),
+        "loss": np.array(losses),
+    }
+
+
+def mlp_training_boundary_scene(
+    snapshots: dict, X: ArrayLike, y: ArrayLike
+) -> tuple[Figure, Callable]:
+    """The network's probability and decision boundary at an epoch, beside the loss curve.
+
+    ``snapshots`` comes from :func:`training_snapshots`; ``update(epoch)`` shows the nearest
+    recorded epoch.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    x1, x2, epochs, losses = (snapshots[k] for k in ("x1", "x2", "epochs", "loss"))
+    fig = new_figure(7.6, 3.6)
+    ax = fig.add_axes((0.09, 0.14, 0.4, 0.74))
+    points = [
+        ax.scatter(
+            *X[y == label].T,
+            marker=marker,
+            c=colour,
+            edgecolors="black",
+            s=22,
+            zorder=3,
+            animated=True,
+        )
+        for label, marker, colour in ((0, "o", BLUE), (1, "^", ORANGE))
+    ]
+    ax.set(xlim=(x1[0], x1[-1]), ylim=(x2[0], x2[-1]), xlabel="x₁", ylabel="x₂")
+    title = ax.set_title("", fontsize=11, animated=True)
+    curve = fig.add_axes((0.6, 0.14, 0.37, 0.74))
+    curve.plot(epochs, losses, color=GREY, lw=1.5)
+    (marker,) = curve.plot([], [], "o", color=VERMILLION, ms=8, zorder=3, animated=True)
+    curve.set(xlabel="epoch", ylabel="training loss", ylim=(0, None))
+    curve.grid(alpha=0.3)
+    curve_title = curve.set_title("", fontsize=11, animated=True)
+    shading: list = []
+
+    def update(epoch: float) -> list:
+        k = int(np.argmin(np.abs(epochs - epoch)))
+        reshade(ax, shading, x1, x2, snapshots["probability"][k], boundary=True)
+        marker.set_data([epochs[k]], [losses[k]])
+        title.set_text(f"epoch {epochs[k]}")
+        curve_title.set_text(f"loss {losses[k]:.3f}")
+        return [*shading, *points, title, marker, curve_title]
+
+    return fig, update
+
+
+EPOCHS_SHOWN = (0, 5, 10, 20, 50, 100, 150, 200, 300, 500, 1000)
+"""The static website's epochs, about evenly spaced on a log scale: the boundary bends early."""
+
+
+def mlp_training_boundary(
+    *, epochs: int = 1000, every: int = 5, seed: int = 0, lr: float = 1.0
+) -> InteractiveFigure:
+    """An MLP's decision boundary on the two-moons data set across training epochs.
+
+    A ``[2, 16, 1]`` tanh network is trained once, full-batch, and its predictions recorded every
+    ``every`` epochs; the slider picks the epoch, with a ▶ button. The static website shows the
+    recorded epochs among ``EPOCHS_SHOWN``, and the last one.
+    """
+    epochs, every = as_int(epochs, "epochs", minimum=1), as_int(every, "every", minimum=1)
+    if every > epochs:
+        raise ValueError(expected("every", f"at most epochs = {epochs}", every))
+    X, y = datasets.moons(n_samples=200, noise=0.15, seed=seed)
+    snapshots = training_snapshots(X, y, range(0, epochs + 1, every), seed=seed, lr=lr)
+    last = epochs - epochs % every
+    shown = sorted({e for e in EPOCHS_SHOWN if e % every == 0 and e <= last} | {last})
+    return interactive_figure(
+        Scene(mlp_training_boundary_scene, snapshots, X, y),
+        {"epoch": Slider(0, epochs, every, 0, "epoch", static_values=shown, play=True)},
+        alt=(
+            "Left: two interleaving half-moons of points, class 0 as blue circles and class 1 as "
+            "orange triangles, over the network's probability of class 1 with its decision "
+            "boundary. Right: the training loss against the epoch. The boundary starts as a "
+            "straight-ish split and bends around the moons as the loss falls."
+        ),
+    )

@@ -1,0 +1,134 @@
+"""The book with the keyboard only: few Tab stops before the content, and a visible focus ring.
+
+In headless Chromium, offline, on the built site (``NNCOURSE_BUILD_DIR`` as for ``test_site.py``),
+each page below is walked with the Tab key from its top through its whole Tab order, once:
+
+- the first slider of each chapter is reached in at most 40 presses (MathJax used to make every
+  inline equation a Tab stop: 254 presses to the sigmoid's first slider), by Tab alone or through
+  a skip link at the top of the page (Tab to it, Enter, Tab on);
+- no equation is a Tab stop, unless it is wider than the column and scrolls by the arrow keys;
+- every element that takes the focus shows a focus ring (an outline or a box shadow), and is
+  visible while it has the focus (the theme's header buttons had ``outline: none``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PAGE_READY, SCREENS
+from test_site import network_off
+
+CHAPTERS = [
+    "book/sigmoid",
+    "book/softmax",
+    "book/cross_entropy",
+    "book/gradient_descent",
+    "book/backpropagation",
+    "book/training",
+]
+OTHER_PAGES = ["book/intro", "book/notation", "book/exercises/index", "book/exercises/sigmoid"]
+MAX_PRESSES_TO_SLIDER = 40
+MAX_WALK = 600  # Tab presses before giving up on coming back to the start
+
+# The element that has the focus after a Tab press: what it is, whether it shows a ring, whether
+# it is visible; null once the focus leaves the page or comes back to a stop seen before.
+FOCUSED = """
+() => {
+  const e = document.activeElement;
+  window.__stops = window.__stops || new Set();
+  if (!e || e === document.body || e === document.documentElement || window.__stops.has(e)) {
+    return null;
+  }
+  window.__stops.add(e);
+  const s = getComputedStyle(e);
+  const transparent = (c) => c === "rgba(0, 0, 0, 0)" || c === "transparent";
+  // A ring on the element, or on the child that draws it (the sidebar's arrows).
+  const ringed = (x) => {
+    const t = getComputedStyle(x);
+    return (t.outlineStyle !== "none" && parseFloat(t.outlineWidth) >= 2
+      && !transparent(t.outlineColor)) || t.boxShadow !== "none";
+  };
+  const sized = (x) => x.getBoundingClientRect().width > 0 && x.getBoundingClientRect().height > 0;
+  let opacity = 1;
+  for (let a = e; a; a = a.parentElement) opacity *= parseFloat(getComputedStyle(a).opacity);
+  const text = (e.getAttribute("aria-label") || e.textContent || e.title || "").trim();
+  return {
+    what: `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} "${text.slice(0, 40)}"`,
+    ring: ringed(e) || [...e.children].some(ringed),
+    visible: (sized(e) || [...e.children].some(sized)) && opacity > 0.5 && s.visibility !== "hidden",
+    slider: e.matches(".nncourse-figure input[type=range]"),
+    // An equation is a Tab stop only if it is too wide and scrolls (by the arrow keys).
+    equation: Boolean(e.closest("mjx-container")) && e.scrollWidth <= e.clientWidth,
+    skipTo: e.closest(".skip-link") && e.hash ? e.hash : null,
+  };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def tab_walk(browser, built_site):
+    """``tab_walk(name)``: the page's Tab stops, in order, from its top round to the start."""
+    context = browser.new_context(**SCREENS["laptop"])
+    walks: dict[str, list[dict]] = {}
+
+    def walk(name: str) -> list[dict]:
+        if name not in walks:
+            page = context.new_page()
+            network_off(page, [])
+            page.goto((built_site / f"{name}.html").as_uri())
+            page.evaluate(PAGE_READY)
+            stops = []
+            for _ in range(MAX_WALK):
+                page.keyboard.press("Tab")
+                stop = page.evaluate(FOCUSED)
+                if stop is None:
+                    break
+                stops.append(stop)
+            page.close()
+            walks[name] = stops
+        return walks[name]
+
+    yield walk
+    context.close()
+
+
+def presses_through_skip_link(page, position: int) -> int | None:
+    """Tab ``position`` times to a skip link, Enter, then Tab to a slider: the presses, or None."""
+    for _ in range(position):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    for tabs in range(1, MAX_PRESSES_TO_SLIDER + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.nncourse-figure input[type=range]')"):
+            return position + 1 + tabs
+    return None
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_first_slider_within_40_key_presses(tab_walk, open_site_page, name):
+    stops = tab_walk(name)
+    sliders = [i for i, stop in enumerate(stops) if stop["slider"]]
+    if not sliders:
+        pytest.skip(f"{name} has no slider")
+    routes = {"Tab alone": sliders[0] + 1}
+    for position, stop in enumerate(stops[: sliders[0]], start=1):
+        if stop["skipTo"]:
+            page = open_site_page(name, "laptop")
+            presses = presses_through_skip_link(page, position)
+            if presses is not None:
+                routes[f"skip link {stop['what']}"] = presses
+    assert min(routes.values()) <= MAX_PRESSES_TO_SLIDER, (
+        f"{name}: key presses to the first slider {routes} (at most {MAX_PRESSES_TO_SLIDER}); "
+        f"the stops before it: {[stop['what'] for stop in stops[: sliders[0]]][:60]}"
+    )
+
+
+@pytest.mark.parametrize("name", CHAPTERS + OTHER_PAGES)
+def test_every_tab_stop_shows_a_focus_ring(tab_walk, name):
+    stops = tab_walk(name)
+    assert len(stops) > 5, f"{name}: only {len(stops)} Tab stops: {stops}"
+    equations = [stop["what"] for stop in stops if stop["equation"]]
+    assert equations == [], f"{name}: equations in the Tab order: {equations[:5]}"
+    no_ring = [stop["what"] for stop in stops if not stop["ring"]]
+    assert no_ring == [], f"{name}: no visible focus ring on {no_ring}"
+    invisible = [stop["what"] for stop in stops if not stop["visible"]]
+    assert invisible == [], f"{name}: invisible while focused: {invisible}"
