@@ -5,7 +5,12 @@ and the ratio to a reference measured in the same run: executing the same notebo
 with nbclient's defaults (a TCP kernel per notebook, no grading at all), which is what a simple
 "run every notebook" grader costs. Target: at most 0.7 s per submission with --jobs 2 on a 2-core machine.
 
-Run: python benchmarks/bench_grading.py [--n 40] [--jobs 2] [--sandbox auto|bwrap|none]
+What isolation costs on top of a plain kernel (issue #12): a launcher process per submission (about 0.1 s
+of CPU), bubblewrap's start, one forked child process per function called (a few milliseconds each,
+more on a loaded machine), and building the kernels' copy of nncourse once per run. It buys results the
+notebook cannot forge, references it cannot import, and limits on all of its processes together.
+
+Run: python benchmarks/bench_grading.py [--n 40] [--jobs 2] [--sandbox auto|bwrap|user|none]
 """
 
 from __future__ import annotations
@@ -67,7 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "none"))
+    parser.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "user", "none"))
     parser.add_argument(
         "--reference-n", type=int, default=6, help="notebooks timed for the reference"
     )

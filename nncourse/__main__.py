@@ -16,9 +16,11 @@ import sys
 from pathlib import Path
 
 from nncourse.exercises import EXERCISE_IDS
+from nncourse.grading.options import SANDBOX_CHOICES
 
 
 def _assign(args: argparse.Namespace) -> int:
+    """``nncourse assign``: write (or with ``--check``, compare) the generated notebooks."""
     from nncourse.assign import assign
 
     try:
@@ -35,16 +37,57 @@ def _assign(args: argparse.Namespace) -> int:
     return 0
 
 
-def _grade(args: argparse.Namespace) -> int:
-    from nncourse.grading import main_grade
+def _say(args: argparse.Namespace):
+    """A progress printer to stderr, silent with ``--quiet``."""
 
-    return main_grade(args)
+    def say(text: str) -> None:
+        if not args.quiet:
+            print(text, file=sys.stderr, flush=True)
+
+    return say
+
+
+def _grade(args: argparse.Namespace) -> int:
+    """``nncourse grade``: exit 0 when every submission has a row in grades.csv."""
+    from nncourse.grading import GradingOptions, Limits, grade
+
+    try:
+        limits = Limits(args.timeout, args.call_timeout, args.memory or None)
+        options = GradingOptions(limits, args.jobs, args.secret, args.sandbox, args.regrade)
+        report = grade(args.exercise, args.submissions, args.out, options, progress=_say(args))
+    except ValueError as error:
+        print(f"nncourse grade: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            f"nncourse grade: interrupted; the rows written so far are in {args.out / 'grades.csv'}. "
+            "Run the same command again to grade the rest.",
+            file=sys.stderr,
+        )
+        return 130
+    if report.ungraded:
+        print(
+            f"nncourse grade: {len(report.ungraded)} submissions not graded: "
+            + ", ".join(report.ungraded),
+            file=sys.stderr,
+        )
+        return 1
+    warning = f" (WARNING: {report.isolation.warning})" if report.isolation.warning else ""
+    _say(args)(f"wrote {report.gradebook}; sandbox: {report.isolation.summary()}{warning}")
+    return 0
 
 
 def _gradescope(args: argparse.Namespace) -> int:
-    from nncourse.gradescope import main_gradescope
+    """``nncourse gradescope EXERCISE -o ZIP``."""
+    from nncourse.grading.gradescope import write_bundle
 
-    return main_gradescope(args)
+    try:
+        path = write_bundle(args.exercise, args.output, timeout=args.timeout, secret=args.secret)
+    except ValueError as error:
+        print(f"nncourse gradescope: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if a notebook is stale"
     )
     p.set_defaults(run=_assign)
+    _add_grade(commands)
+    _add_gradescope(commands)
+    return parser
 
+
+def _add_grade(commands) -> None:
+    """The ``grade`` subcommand and its options (book/instructors.md, section "Grading")."""
     p = commands.add_parser("grade", help="grade submitted notebooks")
     p.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
     p.add_argument(
@@ -95,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=4096,
         metavar="MB",
-        help="memory (address space) limit of each kernel, 0 for none (default: 4096)",
+        help="memory limit of each submission, all its processes together, 0 for none (default: 4096)",
     )
     p.add_argument(
         "--secret",
@@ -104,16 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sandbox",
-        choices=("auto", "bwrap", "none"),
+        choices=SANDBOX_CHOICES,
         default="auto",
-        help="run kernels inside bubblewrap: auto (when installed), bwrap (required), none",
+        help="isolation of the kernels: auto (the strongest that works here, saying so when it is not"
+        " bwrap), bwrap (bubblewrap, required), user (an unprivileged user; the grader runs as root),"
+        " none (scores only as trustworthy as the notebooks)",
     )
-    p.add_argument(
-        "--regrade", action="store_true", help="grade again submissions already in grades.csv"
-    )
+    p.add_argument("--regrade", action="store_true", help="grade again those in grades.csv")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(run=_grade)
 
+
+def _add_gradescope(commands) -> None:
+    """The ``gradescope`` subcommand (book/instructors.md, section "Grading on Gradescope")."""
     p = commands.add_parser("gradescope", help="write a Gradescope autograder bundle")
     p.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
     p.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"), metavar="ZIP")
@@ -122,7 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--secret", metavar="TEXT", help="seed of the hidden inputs (default: a random one)"
     )
     p.set_defaults(run=_gradescope)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ import numpy as np
 
 from nncourse.exercises import load_exercise
 from nncourse.exercises.compare import (
+    WARN_ON,
     as_parts,
     assess,
     describe_error,
@@ -47,8 +48,6 @@ PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
 GRADING_ENV = (
     "NNCOURSE_GRADING"  # set to "1" in grading kernels, which call the functions themselves
 )
-# Floating-point events that signal a wrong result; underflow to 0 (e.g. exp(-1000)) is harmless.
-WARN_ON = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nncourse.__main__ import main
-from nncourse.gradescope import find_notebook, write_bundle
+from nncourse.grading.gradescope import find_notebook, write_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "exercises" / "solutions" / "sigmoid.ipynb"
@@ -44,9 +44,10 @@ def test_bundle_contents(autograder):
     assert json.loads((source / "config.json").read_text()) == {
         "exercise": "sigmoid",
         "timeout": 60,
+        "sandbox": "auto",
     }
     assert (source / "secret.txt").read_text().strip() == "bundle-secret"
-    assert (source / "package" / "nncourse" / "grading.py").is_file()
+    assert (source / "package" / "nncourse" / "grading" / "__init__.py").is_file()
     assert "dependencies" in (source / "package" / "pyproject.toml").read_text()
     assert "pip install /autograder/source/package" in (source / "setup.sh").read_text()
 

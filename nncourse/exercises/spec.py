@@ -12,12 +12,15 @@ The format is described for exercise authors in ``nncourse/exercises/README.md``
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from nncourse.exercises.compare import as_parts, is_structured
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,15 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """The reference's answer to one call: the value, its arrays ("parts"), and whether it is a tuple."""
+
+    value: object
+    parts: list[np.ndarray]
+    returns_tuple: bool
+
+
+@dataclass(frozen=True)
 class Question:
     """One function the learner writes, its reference implementation and its checks.
 
@@ -176,6 +188,12 @@ class Question:
     @property
     def points(self) -> float:
         return float(sum(c.points for c in self.checks))
+
+    def expected(self, c: Call) -> Expected:
+        """The reference's answer to ``c`` (called on copies, so the inputs stay as they were)."""
+        value = self.reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs))
+        structured = is_structured(value)
+        return Expected(value, as_parts(value, structured), structured)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
 """Grade on Gradescope: ``nncourse gradescope EXERCISE -o autograder.zip`` writes an autograder bundle.
 
 The bundle holds ``setup.sh`` (installs Python, bubblewrap and this package), ``run_autograder`` (runs
-:func:`run_autograder`, the same grader as ``nncourse grade``), ``config.json`` (exercise and time limit),
+:func:`run_autograder`, the same grader as ``nncourse grade``), ``config.json`` (exercise, time limit and
+sandbox level: ``auto`` by default),
 ``secret.txt`` (the seed of the hidden inputs: keep the zip away from students) and ``package/`` (this
 package's source). Gradescope unpacks it into ``/autograder/source``, puts the student's files in
 ``/autograder/submission`` and reads ``/autograder/results/results.json``. The root ``/autograder`` can be
 moved with ``$AUTOGRADER_ROOT`` (the tests use a temporary folder), the Python with ``$NNCOURSE_PYTHON``.
+
+The bundle never grades without isolation: when neither bubblewrap nor an unprivileged user is available
+(sandbox level ``none``), it writes a ``results.json`` that says so, with no score, instead of grading.
 
 Taught in: the instructor guide (book/instructors.md), section "Grading on Gradescope".
 """
@@ -14,17 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import secrets
+import os
 import shutil
-import sys
 import tempfile
 import zipfile
 from importlib import metadata
 from pathlib import Path
 
 import nncourse
+from nncourse import sandbox
 from nncourse.exercises import load_exercise
-from nncourse.gradebook import results_name
+from nncourse.grading.options import GradingOptions, Limits
+from nncourse.grading.submissions import new_secret, notebooks_under
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
@@ -41,7 +46,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -uo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${NNCOURSE_PYTHON:-/autograder/venv/bin/python}"
-exec "$PYTHON" -m nncourse.gradescope --root "$ROOT"
+exec "$PYTHON" -m nncourse.grading.gradescope --root "$ROOT"
 """
 
 
@@ -66,14 +71,14 @@ def write_bundle(
     if timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}")
     output = Path(output)
-    config = {"exercise": exercise_id, "timeout": timeout}
+    config = {"exercise": exercise_id, "timeout": timeout, "sandbox": "auto"}
     package = Path(nncourse.__file__).parent
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text, mode in (
             ("setup.sh", SETUP_SH, 0o755),
             ("run_autograder", RUN_AUTOGRADER, 0o755),
             ("config.json", json.dumps(config, indent=1) + "\n", 0o644),
-            ("secret.txt", (secret or secrets.token_hex(16)) + "\n", 0o600),
+            ("secret.txt", (secret or new_secret()) + "\n", 0o600),
             ("package/pyproject.toml", _pyproject(), 0o644),
         ):
             info = zipfile.ZipInfo(name)
@@ -88,13 +93,46 @@ def write_bundle(
 
 def find_notebook(submission: Path, exercise_id: str) -> Path | None:
     """The notebook to grade: ``ID.ipynb`` if it was submitted, else the only notebook, else None."""
-    notebooks = sorted(
-        p for p in submission.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
-    )
+    notebooks = notebooks_under(submission)
     named = [p for p in notebooks if p.name == f"{exercise_id}.ipynb"]
     if named:
         return named[0]
     return notebooks[0] if len(notebooks) == 1 else None
+
+
+def _write(root: Path, results: dict) -> dict:
+    (root / "results").mkdir(parents=True, exist_ok=True)
+    (root / "results" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    return results
+
+
+def _refusal(isolation: sandbox.Isolation) -> dict:
+    """The results.json of a submission not graded because nothing can isolate it here."""
+    return {
+        "score": 0,
+        "output": (
+            "Not graded: this autograder cannot isolate submissions here "
+            f"(sandbox: {isolation.summary()}). It refuses to grade without isolation, so that no "
+            "submission can read the hidden inputs or change its grade. Please tell your instructor."
+        ),
+        "tests": [],
+    }
+
+
+def _lock_away(root: Path) -> None:
+    """As root, make the bundle (the secret) and the installed references readable by root only: at level
+    user without namespaces the kernel's user sees the file system as far as permissions allow."""
+    if os.geteuid() != 0:
+        return
+    installed = Path(nncourse.__file__).resolve().parent  # by setup.sh, into the venv
+    folders = [root / "source"] + (
+        [installed / "exercises"] if "site-packages" in installed.parts else []
+    )
+    for folder in folders:
+        try:
+            folder.chmod(0o700)
+        except OSError:
+            pass
 
 
 def run_autograder(root: Path | str = "/autograder") -> dict:
@@ -105,39 +143,27 @@ def run_autograder(root: Path | str = "/autograder") -> dict:
     config = json.loads((root / "source" / "config.json").read_text())
     secret = (root / "source" / "secret.txt").read_text().strip()
     exercise_id = config["exercise"]
-    (root / "results").mkdir(parents=True, exist_ok=True)
+    isolation = sandbox.resolve(config.get("sandbox", "auto"))
+    if isolation.level == "none":
+        return _write(root, _refusal(isolation))
+    _lock_away(root)
     notebook = find_notebook(root / "submission", exercise_id)
     if notebook is None:
-        results = {
-            "score": 0,
-            "output": f"No notebook to grade: submit {exercise_id}.ipynb (one notebook).",
-            "tests": [],
-        }
-    else:
-        work = Path(tempfile.mkdtemp(prefix="nncourse-gradescope-"))
-        try:
-            rows = grade(exercise_id, [notebook], work, timeout=config["timeout"], secret=secret)
-            results = json.loads(
-                (work / "results" / results_name(rows[0]["submission"])).read_text()
-            )
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    (root / "results" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-    return results
-
-
-def main_gradescope(args: argparse.Namespace) -> int:
-    """``nncourse gradescope EXERCISE -o ZIP``."""
+        text = f"No notebook to grade: submit {exercise_id}.ipynb (one notebook)."
+        return _write(root, {"score": 0, "output": text, "tests": []})
+    work = Path(tempfile.mkdtemp(prefix="nncourse-gradescope-"))
     try:
-        path = write_bundle(args.exercise, args.output, timeout=args.timeout, secret=args.secret)
-    except ValueError as error:
-        print(f"nncourse gradescope: {error}", file=sys.stderr)
-        return 2
-    print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment")
-    return 0
+        limits = Limits(config["timeout"])
+        hidden = (root / "source",)  # the secret and the package's references
+        options = GradingOptions(limits, secret=secret, sandbox=isolation.level, hidden=hidden)
+        report = grade(exercise_id, [notebook], work, options)
+        results = json.loads(next(iter(report.results.values())).read_text())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return _write(root, results)
 
 
 if __name__ == "__main__":  # what run_autograder calls
-    parser = argparse.ArgumentParser(prog="python -m nncourse.gradescope")
+    parser = argparse.ArgumentParser(prog="python -m nncourse.grading.gradescope")
     parser.add_argument("--root", type=Path, default=Path("/autograder"))
     run_autograder(parser.parse_args().root)

@@ -1,0 +1,132 @@
+"""Grade submitted notebooks: ``nncourse grade EXERCISE SUBMISSION... --out DIR``, as a pipeline.
+
+1. **collect** (:mod:`~nncourse.grading.submissions`): the notebooks, their keys and student names, the
+   secret that seeds the hidden inputs (``--secret``, else ``$NNCOURSE_GRADING_SECRET``, else
+   ``DIR/secret.txt``, made on the first run);
+2. **plan** (:mod:`~nncourse.grading.plan`): every call of every check, with the reference's answer,
+   computed here; the inputs reach a kernel only in the grading cell, after the notebook ran;
+3. **run** each submission (:mod:`~nncourse.grading.kernel`) in its own kernel, isolated by
+   :mod:`nncourse.sandbox` and importing a copy of nncourse without the answers
+   (:mod:`~nncourse.grading.package`); in the kernel, :mod:`~nncourse.grading.harness` calls each
+   function in a fresh child process; only results carrying the run's token are accepted
+   (:mod:`~nncourse.grading.results`);
+4. **score** (:mod:`~nncourse.grading.score`): pure functions from accepted results to points, status and
+   feedback;
+5. **record** (:mod:`~nncourse.grading.gradebook`): one row per submission in ``DIR/grades.csv``, one
+   Gradescope ``DIR/results/NAME.json``; :mod:`~nncourse.grading.gradescope` does the same on Gradescope.
+
+Taught in: the instructor guide (book/instructors.md).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import nncourse
+from nncourse import sandbox
+from nncourse.exercises import load_exercise
+from nncourse.exercises.spec import Exercise
+from nncourse.grading.gradebook import Gradebook, columns_for, results_name
+from nncourse.grading.kernel import KernelSetup
+from nncourse.grading.options import GradingOptions, Limits
+from nncourse.grading.package import build_kernel_package
+from nncourse.grading.plan import payload, plan_calls
+from nncourse.grading.run import Batch, run_in_thread
+from nncourse.grading.submissions import Submission, collect_submissions, resolve_secret
+
+__all__ = ["GradingOptions", "GradingReport", "Limits", "Submission", "grade", "plan_calls"]
+
+
+@dataclass(frozen=True)
+class GradingReport:
+    """What a grading run did: the rows it wrote, the submissions still without a row, where."""
+
+    rows: list[dict]
+    ungraded: list[str]
+    gradebook: Path
+    isolation: sandbox.Isolation
+    results: dict[str, Path]  # submission key -> its results.json
+
+
+@contextmanager
+def kernel_package(exercise: Exercise):
+    """A temporary folder holding the kernels' copy of nncourse, readable by every kernel user."""
+    folder = Path(tempfile.mkdtemp(prefix="nncourse-kernel-package-"))
+    try:
+        build_kernel_package(exercise, folder)
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _announce(
+    say, isolation: sandbox.Isolation, n: int, exercise_id: str, secret_source: str
+) -> None:
+    """The first progress line, and a warning on every run when the isolation is weaker than bwrap."""
+    say(
+        f"grading {n} submissions of {exercise_id!r}; hidden inputs from {secret_source}; "
+        f"sandbox: {isolation.summary()}"
+    )
+    if isolation.warning:
+        say(f"WARNING: {isolation.warning}")
+
+
+def grade(
+    exercise_id: str,
+    submissions: list[Path | str],
+    out: Path | str,
+    options: GradingOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> GradingReport:
+    """Grade ``submissions`` into ``out`` (see the module docstring); the report of this run."""
+    options = options or GradingOptions()
+    say = progress or (lambda text: None)
+    exercise = load_exercise(exercise_id)
+    found = collect_submissions([Path(s) for s in submissions])
+    isolation = sandbox.resolve(options.sandbox)
+    sandbox.protect_grader()  # no kernel of this user can read the grader's memory or environment
+    for line in sandbox.cleanup_leftovers():  # of graders killed outright
+        say(line)
+    out = Path(out)
+    with Gradebook(out, columns_for([q.function for q in exercise.questions])) as book:
+        todo = _todo(found, book, options.regrade, say)
+        secret, secret_source = resolve_secret(options.secret, out)
+        _announce(say, isolation, len(todo), exercise_id, secret_source)
+        planned = plan_calls(exercise, secret)
+        with kernel_package(exercise) as package:
+            setup = KernelSetup(isolation, options.limits, package, _hidden(out, found, options))
+            calls = payload(planned)
+            batch = Batch(exercise, planned, calls, todo, book, setup, options.jobs, say)
+            rows = run_in_thread(batch)
+    return GradingReport(
+        rows,
+        [s.key for s in found if s.key not in book],
+        book.path,
+        isolation,
+        {s.key: out / "results" / results_name(s.key) for s in found},
+    )
+
+
+def _todo(found: list[Submission], book: Gradebook, regrade: bool, say) -> list[Submission]:
+    """The submissions without a row yet (all of them with ``regrade``)."""
+    if regrade:
+        book.forget([s.key for s in found])
+    todo = [s for s in found if s.key not in book]
+    if len(todo) < len(found):
+        n = len(found) - len(todo)
+        say(f"{n} submissions already in {book.path}: not graded again (--regrade to)")
+    return todo
+
+
+def _hidden(out: Path, found: list[Submission], options: GradingOptions) -> tuple[Path, ...]:
+    """What no kernel may see: the output, the submissions' folders, the grader's own package."""
+    package = Path(nncourse.__file__).resolve().parent  # the real one, references included
+    hidden = (out, *(s.path.parent for s in found), package, *options.hidden)
+    return tuple(dict.fromkeys(hidden))

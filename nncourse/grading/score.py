@@ -1,0 +1,199 @@
+"""Step 4 of grading: points, status and feedback from the accepted results; pure functions, no kernel.
+
+Each check passed earns its points; a check passes when every one of its calls returned the reference's
+values within its tolerances (and, for ``forbid_warnings`` checks, without a warning). A public check's
+feedback shows its input; a hidden check's feedback never shows its input, the expected values, or
+anything the student's code wrote (an exception's message could carry the hidden input): only what kind
+of failure it was, and the hint. The run's status is ``error`` when a cell raised or a function is
+missing (the checks that ran still count), else the kernel's.
+
+Taught in: the instructor guide (book/instructors.md), section "Reading the gradebook".
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+
+from nncourse.exercises.compare import assess, format_value
+from nncourse.exercises.spec import Call, Exercise
+from nncourse.grading.harness import CallStatus, RunStatus
+from nncourse.grading.options import MAX_FIELD_CHARS
+from nncourse.grading.plan import PlannedCall
+from nncourse.grading.results import NO_RESULT, CallResult, KernelRun
+from nncourse.grading.submissions import Submission
+
+MESSAGES = {
+    CallStatus.NOT_IMPLEMENTED: "not implemented yet (raises NotImplementedError)",
+    CallStatus.MISSING: "the function is not defined in the notebook",
+    CallStatus.TOO_SLOW: "did not finish within the time limit of one call",
+    CallStatus.SKIPPED: "not called: an earlier call of this function ran out of time",
+    CallStatus.CRASHED: "the call ended its process (os._exit, a crash, or too much memory)",
+    CallStatus.RAISED: "raised an exception",
+    CallStatus.BAD_RESULT: "returned something that is not a number or an array of numbers",
+}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Points per question and one Gradescope test entry per check."""
+
+    points: dict[str, float]
+    tests: list[dict]
+
+
+def cap(text: str, limit: int = MAX_FIELD_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying so."""
+    return text if len(text) <= limit else text[: limit - 14] + " [... cut]"
+
+
+def _format_args(c: Call) -> str:
+    parts = [format_value(a) for a in c.args]
+    parts += [f"{k}={format_value(v)}" for k, v in c.kwargs.items()]
+    return ", ".join(parts)
+
+
+def call_problem(p: PlannedCall, result: CallResult) -> str | None:
+    """What is wrong with one call's result, or None when it is right; for the instructor."""
+    if result.status is CallStatus.RAISED:
+        return f"raised {result.error[:300]}"
+    if result.status is not CallStatus.RETURNED or result.parts is None:
+        return (result.error or MESSAGES.get(result.status, result.status.value))[:300]
+    return assess(  # the same rules as the checks in the notebook
+        p.expected,
+        result.parts,
+        rtol=p.check.rtol,
+        atol=p.check.atol,
+        names=p.question.parts,
+        floats=p.question.floats,
+        warned=list(result.warnings),
+        forbid_warnings=p.check.forbid_warnings,
+    )
+
+
+def builtin_exception(name: str) -> str:
+    """``name`` if it is one of Python's exceptions, else "an exception": a class name of the
+    notebook's own could spell out a hidden input."""
+    known = getattr(builtins, name, None) if name.isidentifier() else None
+    return name if isinstance(known, type) and issubclass(known, BaseException) else "an exception"
+
+
+def hidden_problem(result: CallResult) -> str:
+    """What a student may read about a failed hidden call: the kind of failure only."""
+    if result.status is CallStatus.RETURNED:
+        if result.warnings:
+            return "wrong on a hidden input, or the function warned"
+        return "the result differs from the expected one on a hidden input"
+    if result.status is CallStatus.RAISED:
+        name = result.error.split(":", 1)[0]
+        return f"raised {builtin_exception(name)} on a hidden input"
+    return MESSAGES.get(result.status, "no result")
+
+
+def check_problems(planned: list[PlannedCall], results: dict[str, CallResult]) -> dict:
+    """The first problem of each (function, check), as the student may read it; None: passed."""
+    problems: dict[tuple[str, str], str | None] = {}
+    for p in planned:
+        key = (p.question.function, p.check.name)
+        if key in problems and problems[key] is not None:
+            continue  # the first failure of a check is the one reported
+        result = results.get(p.id, NO_RESULT)
+        problem = call_problem(p, result)
+        if problem is not None and p.check.hidden:
+            problem = hidden_problem(result)
+        elif problem is not None:  # public inputs may be shown
+            problem = f"input: {_format_args(p.call)}\n{problem}"
+        problems[key] = problem
+    return problems
+
+
+def score(exercise: Exercise, planned: list[PlannedCall], results: dict[str, CallResult]) -> Scored:
+    """Points per question and Gradescope test entries, from the accepted results."""
+    problems = check_problems(planned, results)
+    points: dict[str, float] = {}
+    tests = []
+    for q in exercise.questions:
+        points[q.function] = 0.0
+        for check in q.checks:
+            problem = problems.get((q.function, check.name), "not run")
+            earned = check.points if problem is None else 0.0
+            points[q.function] += earned
+            hint = f"\nHint: {check.hint}" if check.hint and problem else ""
+            tests.append(
+                {
+                    "name": f"{q.function}: {check.name}",
+                    "score": earned,
+                    "max_score": check.points,
+                    "visibility": "after_published" if check.hidden else "visible",
+                    "output": cap("passed" if problem is None else problem + hint),
+                }
+            )
+    return Scored(points, tests)
+
+
+def functions_with(
+    exercise: Exercise, planned: list[PlannedCall], results: dict, status: CallStatus
+) -> list[str]:
+    """The functions for which every call ended with ``status`` (e.g. missing)."""
+    found = []
+    for q in exercise.questions:
+        statuses = {results.get(p.id, NO_RESULT).status for p in planned if p.question is q}
+        if statuses == {status}:
+            found.append(q.function)
+    return found
+
+
+def final_status(kernel_status: RunStatus, missing: list[str]) -> RunStatus:
+    """The run's status: ``error`` when a function is missing from a notebook that otherwise ran."""
+    return RunStatus.ERROR if missing and kernel_status is RunStatus.OK else kernel_status
+
+
+def _reasons(exercise: Exercise, planned: list[PlannedCall], run: KernelRun) -> tuple[list, list]:
+    """The run's reasons with the missing and unfinished functions; and the missing ones."""
+    missing = functions_with(exercise, planned, run.results, CallStatus.MISSING)
+    unfinished = functions_with(exercise, planned, run.results, CallStatus.NOT_IMPLEMENTED)
+    reasons = [*run.reasons, *(f"{f} is not defined" for f in missing)]
+    if unfinished:
+        reasons.append(f"not implemented yet: {', '.join(unfinished)}")
+    return reasons, missing
+
+
+def grade_one(
+    exercise: Exercise,
+    planned: list[PlannedCall],
+    submission: Submission,
+    run: KernelRun,
+    sandbox_level: str,
+) -> tuple[dict, dict]:
+    """The grades.csv row and the Gradescope results.json of one run submission."""
+    scored = score(exercise, planned, run.results)
+    reasons, missing = _reasons(exercise, planned, run)
+    status = final_status(run.status, missing)
+    reason = cap("; ".join(reasons))
+    total = float(sum(scored.points.values()))
+    row = {
+        "submission": submission.key,
+        "student": submission.student,
+        "exercise": exercise.id,
+        "score": total,
+        "max_score": exercise.points,
+        "status": status.value,
+        "reason": reason,
+        "sandbox": sandbox_level,
+        **{f"points_{f}": v for f, v in scored.points.items()},
+    }
+    results = {
+        "score": total,
+        "execution_time": round(run.seconds, 2),
+        "output": cap(f"Status: {status.value}." + (f" {reason}" if reason else "")),
+        "stdout_visibility": "hidden",
+        "tests": scored.tests,
+    }
+    return row, results
+
+
+def grader_error(error: BaseException) -> KernelRun:
+    """The run of a submission on which the grader itself failed: status error, no results."""
+    return KernelRun(
+        RunStatus.ERROR, (f"the grader failed on this notebook ({type(error).__name__})",)
+    )
