@@ -34,8 +34,6 @@ NUMERICS = {
     ),
 }
 TOOLING = {"nncourse.assign", "nncourse.checks", "nncourse.__main__"}
-FLAT_GRADING = {"nncourse.gradebook", "nncourse.gradescope", "nncourse.kernel_harness"}
-FLAT_GRADING |= {"nncourse.sandbox"}  # the grader's modules while they sit at the top level
 FORBIDDEN = {  # layer: the layers it must not import
     "numerics": {"figures", "grading", "tooling"},
     "figures": {"grading", "tooling"},
@@ -48,7 +46,7 @@ def layer(module: str) -> str | None:
         return "numerics"
     if module == "nncourse.figures" or module.startswith("nncourse.figures."):
         return "figures"
-    if module in FLAT_GRADING or module == "nncourse.grading":
+    if module == "nncourse.grading":
         return "grading"
     if module.startswith("nncourse.grading."):
         return "grading"
@@ -113,7 +111,7 @@ def test_the_import_reader_sees_every_kind_of_import(tmp_path):
     assert "nncourse.activations" in imported_modules("nncourse")
     assert "nncourse.figures.palette" in imported_modules("nncourse.figures.scene")
     assert "nncourse.datasets" in imported_modules("nncourse.figures.training")  # from x import y
-    assert layer("nncourse.grading.score") == layer("nncourse.sandbox") == "grading"
+    assert layer("nncourse.grading.score") == layer("nncourse.grading.sandbox") == "grading"
     assert layer("nncourse.figures") == "figures"
 
 

@@ -18,10 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nncourse import sandbox
 from nncourse.__main__ import main
 from nncourse.exercises import EXERCISE_IDS, load_exercise
-from nncourse.grading import GradingOptions, Limits, grade
+from nncourse.grading import GradingOptions, Limits, grade, sandbox
 from nncourse.grading.options import SECRET_ENV
 from nncourse.grading.submissions import resolve_secret
 

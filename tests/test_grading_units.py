@@ -464,7 +464,7 @@ def test_options_are_checked():
 
 
 def test_gradescope_refuses_to_grade_without_isolation(tmp_path, monkeypatch):
-    from nncourse import sandbox
+    from nncourse.grading import sandbox
 
     gradescope.write_bundle("sigmoid", tmp_path / "a.zip", secret="s")
     import zipfile

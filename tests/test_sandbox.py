@@ -1,4 +1,4 @@
-"""Tests for nncourse.sandbox: each isolation level keeps what it promises (see its module docstring).
+"""Tests for nncourse.grading.sandbox: each isolation level keeps what it promises (see its module docstring).
 
 Most tests start plain Python processes through the launcher (what a kernel would be started with);
 two start real kernels. Levels that cannot run here are skipped with the reason.
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from nncourse import sandbox
+from nncourse.grading import sandbox
 
 ROOT = os.geteuid() == 0
 BWRAP = sandbox.bwrap_path()
-CHECKOUT = Path(sandbox.__file__).resolve().parents[1]
+CHECKOUT = Path(sandbox.__file__).resolve().parents[2]
 NAMESPACES = ROOT and sandbox.namespaces_work()
 
 
@@ -339,7 +339,7 @@ def test_a_double_forked_sleeper_in_its_own_session_ends_with_the_submission(lev
 
 GRADER = """
     import json, os, shutil, signal, subprocess, sys, time
-    from nncourse import sandbox
+    from nncourse.grading import sandbox
     level, code, tag, out, python = sys.argv[1:6]
     bwrap = shutil.which("bwrap") if level == "bwrap" else None
     chosen = sandbox.Isolation(level.split("-")[0], level, bwrap, None, level != "user-plain")
@@ -450,7 +450,7 @@ def test_the_checkout_solutions_and_secrets_are_not_readable(level, tmp_path):
     secret.write_text("the hidden inputs' seed")
     secret.chmod(0o644)
     solution = next((CHECKOUT / "exercises" / "solutions").glob("*.ipynb"))
-    paths = [str(solution), str(CHECKOUT / "nncourse" / "sandbox.py"), str(secret)]
+    paths = [str(solution), str(CHECKOUT / "nncourse" / "grading" / "sandbox.py"), str(secret)]
     done, _ = run(level, READ, hidden=[secret.parent], args=paths)
     assert done.stdout.count("refused") == len(paths), done
     control, _ = run("none", READ, args=paths)  # the test itself can read them

@@ -6,7 +6,7 @@
 2. **plan** (:mod:`~nncourse.grading.plan`): every call of every check, with the reference's answer,
    computed here; the inputs reach a kernel only in the grading cell, after the notebook ran;
 3. **run** each submission (:mod:`~nncourse.grading.kernel`) in its own kernel, isolated by
-   :mod:`nncourse.sandbox` and importing a copy of nncourse without the answers
+   :mod:`nncourse.grading.sandbox` and importing a copy of nncourse without the answers
    (:mod:`~nncourse.grading.package`); in the kernel, :mod:`~nncourse.grading.harness` calls each
    function in a fresh child process; only results carrying the run's token are accepted
    (:mod:`~nncourse.grading.results`);
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nncourse
-from nncourse import sandbox
 from nncourse.exercises import load_exercise
 from nncourse.exercises.spec import Exercise
+from nncourse.grading import sandbox
 from nncourse.grading.gradebook import Gradebook, columns_for, results_name
 from nncourse.grading.kernel import KernelSetup
 from nncourse.grading.options import GradingOptions, Limits

@@ -26,8 +26,8 @@ from importlib import metadata
 from pathlib import Path
 
 import nncourse
-from nncourse import sandbox
 from nncourse.exercises import load_exercise
+from nncourse.grading import sandbox
 from nncourse.grading.options import GradingOptions, Limits
 from nncourse.grading.submissions import new_secret, notebooks_under
 

@@ -21,7 +21,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from nncourse import sandbox
+from nncourse.grading import sandbox
 from nncourse.grading.harness import RESULT_MIME, RunStatus
 from nncourse.grading.options import MAX_ERRORS, MAX_OUTPUT_BYTES, Limits
 from nncourse.grading.plan import grading_cell, new_token

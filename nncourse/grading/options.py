@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nncourse.exercises.compare import NUMERIC_KINDS, WARN_ON
-from nncourse.sandbox import LEVELS as SANDBOX_CHOICES
+from nncourse.grading.sandbox import LEVELS as SANDBOX_CHOICES
 
 SECRET_ENV = "NNCOURSE_GRADING_SECRET"
 MAX_NOTEBOOK_BYTES = 20_000_000  # a larger file is not read at all

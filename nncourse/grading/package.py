@@ -35,7 +35,7 @@ WITHHELD = {
 }
 # Whole modules an exercise's references are (the learner writes a Value class in "autodiff").
 WITHHELD_MODULES = {"autodiff": ("autodiff.py",)}
-LEFT_OUT = {"exercises", "grading", "assign.py", "__main__.py", "checks.py", "sandbox.py"}
+LEFT_OUT = {"exercises", "grading", "assign.py", "__main__.py", "checks.py"}
 
 CHECKS_STUB = '''"""nncourse.checks while a notebook is graded: the checks do nothing (the grader calls the functions)."""
 

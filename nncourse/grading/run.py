@@ -17,8 +17,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nncourse import sandbox
 from nncourse.exercises.spec import Exercise
+from nncourse.grading import sandbox
 from nncourse.grading.gradebook import Gradebook
 from nncourse.grading.kernel import KernelSetup, run_submission
 from nncourse.grading.plan import PlannedCall

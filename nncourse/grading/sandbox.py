@@ -23,12 +23,11 @@ all when a limit is passed or when the grader goes away. Three levels of isolati
     change that user's files: scores are only as trustworthy as the notebooks.
 
 ``auto`` takes the strongest level that works here and says so (:attr:`Isolation.warning`) when that is not
-``bwrap``. /work/notes/grader-sandbox.md (and the instructor guide) say what each level guarantees.
+``bwrap``. The instructor guide (book/instructors.md) says what each level guarantees.
 
 API for the grader: :func:`resolve`, :class:`Limits`, :func:`make_scratch`, :func:`submission_kernel`,
 :func:`start_options`, :func:`kill_kernel`, :func:`limit_hit`, :func:`terminate_all`,
-:func:`cleanup_leftovers`, :func:`remove_scratch`, :func:`protect_grader`. ``resolve_sandbox``, ``kernel_manager``,
-``bwrap_prefix`` and ``memory_prefix`` are the previous interface, kept until the grader switches.
+:func:`cleanup_leftovers`, :func:`remove_scratch`, :func:`protect_grader`.
 
 Taught in: the instructor guide (book/instructors.md), section on the sandbox.
 """
@@ -220,13 +219,6 @@ def namespaces_work() -> bool:
     return _probe(probe, as_uid=None)
 
 
-def resolve_sandbox(choice: str) -> str | None:
-    """Previous interface: the bwrap path for ``choice`` in "auto", "bwrap", "none"."""
-    if choice not in ("auto", "bwrap", "none"):
-        raise ValueError(f"sandbox must be 'auto', 'bwrap' or 'none'; got {choice!r}")
-    return resolve(choice).bwrap if choice != "none" else None
-
-
 # -- scratch folders and user ids ------------------------------------------------------------------
 
 
@@ -335,7 +327,7 @@ def _python_folders() -> list[str]:
 def _default_hidden() -> list[Path]:
     """Folders covered at level ``user`` whatever the grader names: homes, sockets, checkouts."""
     hidden = [Path(p) for p in ("/root", "/home", "/run", "/mnt", "/media", "/srv", "/autograder")]
-    for checkout in (Path(__file__).resolve().parents[1], Path(sys.prefix).resolve().parent):
+    for checkout in (Path(__file__).resolve().parents[2], Path(sys.prefix).resolve().parent):
         if (checkout / "exercises").is_dir() or (checkout / ".git").exists():
             # The solutions live there; an environment inside it is shown again.
             hidden.append(checkout)
@@ -652,48 +644,6 @@ def kill_tagged(marker: str, wait: float = 3.0) -> None:
         for pid in pids:
             _signal(pid, signal.SIGKILL)
         time.sleep(0.02)
-
-
-# -- the previous interface (until nncourse.grading switches) --------------------------------------
-
-
-def bwrap_prefix(bwrap: str, scratch: Path, hidden: list[Path]) -> list[str]:
-    """Previous interface: bubblewrap over the whole file system, read-only, ``hidden`` covered."""
-    prefix = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    needed = [
-        Path(sys.prefix).resolve(),
-        Path(sys.base_prefix).resolve(),
-        Path(__file__).resolve().parent,
-    ]
-    tmp = Path("/tmp").resolve()
-    for folder in dict.fromkeys(needed):
-        if tmp in folder.parents:
-            prefix += ["--ro-bind", str(folder), str(folder)]
-    for folder in hidden:
-        folder = folder.resolve()
-        if folder.is_dir() and not any(n == folder or folder in n.parents for n in needed):
-            prefix += ["--tmpfs", str(folder)]
-    prefix += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch)]
-    prefix += ["--unsetenv", "JPY_PARENT_PID"]
-    prefix += ["--unshare-all", "--die-with-parent", "--new-session", "--"]
-    return prefix
-
-
-def memory_prefix(limit_mb: int | None) -> list[str]:
-    """Previous interface: ``prlimit`` capping the kernel's address space at ``limit_mb`` megabytes."""
-    prlimit = shutil.which("prlimit")
-    if not limit_mb or prlimit is None:
-        return []
-    return [prlimit, f"--as={int(limit_mb) * 1024 * 1024}", "--"]
-
-
-def kernel_manager(
-    scratch: Path, bwrap: str | None, hidden: list[Path], memory_mb: int | None = None
-):
-    """Previous interface: a kernel manager for one submission, and the marker that tags its processes."""
-    marker = f"{os.getpid()}.{uuid.uuid4().hex}"
-    prefix = memory_prefix(memory_mb) + (bwrap_prefix(bwrap, scratch, hidden) if bwrap else [])
-    return _new_manager(Path(scratch), prefix), marker
 
 
 # -- the launcher: this file run as a script, outside the sandbox (standard library only) -----------
