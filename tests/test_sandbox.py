@@ -475,6 +475,23 @@ def test_the_folders_shown_are_read_only_and_on_the_python_path(level, tmp_path)
     assert done.stdout.split() == ["42", "read-only"], done
 
 
+def test_a_hidden_folder_inside_a_shown_one_is_covered(tmp_path):
+    """nncourse installed into the shown site-packages: its reference answers stay out of view."""
+    if isolation("bwrap").level != "bwrap":
+        pytest.skip("bubblewrap does not work here")
+    shown = tmp_path / "site-packages"
+    (shown / "nncourse" / "exercises").mkdir(parents=True)
+    (shown / "nncourse" / "exercises" / "softmax.py").write_text("REFERENCE = 1\n")
+    (shown / "numpy_like.py").write_text("X = 1\n")
+    os.chmod(tmp_path, 0o755)
+    paths = [str(shown / "nncourse" / "exercises" / "softmax.py"), str(shown / "numpy_like.py")]
+    done, _ = run("bwrap", READ, visible=[shown], hidden=[shown / "nncourse"], args=paths)
+    assert done.stdout.split("\n")[:2] == [
+        f"refused {paths[0]} FileNotFoundError",
+        f"READ {paths[1]}",
+    ], done
+
+
 @pytest.mark.skipif(not ROOT, reason="needs root to make a file that only root may read")
 @ISOLATED
 def test_a_root_only_file_is_not_readable(level, tmp_path):

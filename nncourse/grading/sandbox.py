@@ -812,7 +812,23 @@ def _bwrap_args(config: dict, source: dict[str, str]) -> list[str]:
     # After the scratch folder: a folder shown inside it stays read-only.
     for path in sorted(source, key=len):
         args += ["--ro-bind", source[path], path]
+    # A hidden folder inside a shown one (nncourse installed in the shown site-packages, with the
+    # references) is covered by an empty file system, mounted after the folder that contains it.
+    for folder in _hidden_inside(config["hidden"], ["/usr", *source]):
+        args += ["--tmpfs", folder]
     return [*args, "--chdir", scratch, "--remount-ro", "/"]
+
+
+def _hidden_inside(hidden: list[str], shown: list[str]) -> list[str]:
+    """The hidden folders that lie inside a shown folder, and contain none (all of them exist: the
+    grader checked, and this process may not be allowed to look)."""
+    inside = []
+    for folder in sorted(set(hidden), key=len):
+        path = Path(folder)
+        contains_shown = any(path == Path(s) or path in Path(s).parents for s in shown)
+        if not contains_shown and any(Path(s) in path.parents for s in shown):
+            inside.append(folder)
+    return inside
 
 
 def _stage(paths: list[str], stage: str) -> dict[str, str]:
