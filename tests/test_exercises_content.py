@@ -724,6 +724,11 @@ def softmax_times_temperature(z, T):
     return nn.softmax(np.asarray(z, dtype=float) * T, axis=1)
 
 
+def sigmoid_grad_from_one_minus_s(x):
+    s = nn.sigmoid(x)
+    return s * (1 - s)
+
+
 def sigmoid_grad_of_the_input(x):
     x = np.asarray(x, dtype=float)
     return x * (1 - x)
@@ -1310,6 +1315,13 @@ MISTAKES = [
             "hidden: very large inputs without overflow",
         },
         "overflow",
+    ),
+    (
+        "sigmoid",
+        "sigmoid_grad",
+        sigmoid_grad_from_one_minus_s,
+        {"the slope keeps its digits at ±40", "hidden: large inputs keep their digits"},
+        "values differ",
     ),
     (
         "sigmoid",

@@ -38,7 +38,7 @@ def output_delta(Y, Y_hat) -> np.ndarray:
 
 
 def hidden_delta(delta2, W2, Z1) -> np.ndarray:
-    r"""Reference: :math:`\Delta^1 = (\Delta^2 W^{2\top}) \odot \sigma'(Z^1)`, shape (n, h)."""
+    r"""Reference: :math:`\Delta^1 = (\Delta^2 W^{2\top}) \odot \sigma'(Z^1)`, shape (n, d1)."""
     return (np.asarray(delta2) @ np.asarray(W2).T) * nn.sigmoid_grad(Z1)
 
 
@@ -57,25 +57,25 @@ W2_SMALL = np.array([[1.0], [-2.0], [0.5]])
 B2_SMALL = np.array([-0.1])
 
 TRANSPOSE_HINT = (
-    "Check every shape: delta2 is (n, k) and W2 is (h, k), so delta2 @ W2.T is (n, h), the shape of "
-    "Z1. When h = k, delta2 @ W2 also runs but computes the wrong thing."
+    "Check every shape: delta2 is (n, k) and W2 is (d1, k), so delta2 @ W2.T is (n, d1), the shape of "
+    "Z1. When d1 = k, delta2 @ W2 also runs but computes the wrong thing."
 )
 SLOPE_HINT = (
     "Multiply element by element by σ'(Z1) = sigmoid_grad(Z1): the slope of the hidden layer."
 )
 FLAT_OUTPUT_HINT = (
-    "Do not flatten the output (no .ravel(), .flatten() or [:, 0]): with W2 of shape (h, k) the "
+    "Do not flatten the output (no .ravel(), .flatten() or [:, 0]): with W2 of shape (d1, k) the "
     "output is (n, k), a column (n, 1) for one output unit."
 )
 GRADIENT_HINTS = {
-    "row": "A bias gradient of shape (1, h) comes from delta.sum(axis=0, keepdims=True): drop keepdims, "
-    "the biases are flat, b1 (h,) and b2 (k,).",
-    "column": "A bias gradient of shape (h, 1) is a column: sum delta over the examples, "
+    "row": "A bias gradient of shape (1, d1) comes from delta.sum(axis=0, keepdims=True): drop keepdims, "
+    "the biases are flat, b1 (d1,) and b2 (k,).",
+    "column": "A bias gradient of shape (d1, 1) is a column: sum delta over the examples, "
     "delta.sum(axis=0), which is flat like the bias.",
     "scalar": "A single number for a bias gradient comes from delta.sum() over everything: sum over "
     "the examples only, delta.sum(axis=0).",
     "transposed": "A weight gradient with the transposed shape comes from delta.T @ X (or delta.T @ A1): "
-    "dW1 = X.T @ delta1 has the shape (d, h) of W1, dW2 = A1.T @ delta2 the shape (h, k) of W2.",
+    "dW1 = X.T @ delta1 has the shape (d, d1) of W1, dW2 = A1.T @ delta2 the shape (d1, k) of W2.",
     "factor": "Every value off by one factor: the deltas already hold the 1/(n·k) of the mean, so the "
     "gradients are plain sums and matrix products, with no further division.",
     "sign": "Every value with the wrong sign: Δ² = Y_hat − Y, prediction minus truth.",
@@ -86,16 +86,16 @@ GRADIENT_HINTS = {
 }
 SHAPES_HINT = (
     "dW1 = X.T @ delta1 has the shape of W1 and dW2 = A1.T @ delta2 that of W2. The biases' gradients "
-    "are the column sums delta.sum(axis=0), flat like b1 (h,) and b2 (k,): no keepdims."
+    "are the column sums delta.sum(axis=0), flat like b1 (d1,) and b2 (k,): no keepdims."
 )
 
 
-def _parameters(rng, d, h, k, scale=1.0):
+def _parameters(rng, d, d1, k, scale=1.0):
     """Weights drawn with standard deviation ``scale``, biases with 1."""
     return (
-        rng.normal(0.0, scale, size=(d, h)),
-        rng.normal(size=h),
-        rng.normal(0.0, scale, size=(h, k)),
+        rng.normal(0.0, scale, size=(d, d1)),
+        rng.normal(size=d1),
+        rng.normal(0.0, scale, size=(d1, k)),
         rng.normal(size=k),
     )
 
@@ -108,22 +108,22 @@ def _targets(rng, n, k):
     return rng.integers(0, 2, size=(n, k)).astype(float)
 
 
-def _forward_inputs(rng, n, d, h, k, scale=1.0):
-    return (_inputs(rng, n, d), *_parameters(rng, d, h, k, scale))
+def _forward_inputs(rng, n, d, d1, k, scale=1.0):
+    return (_inputs(rng, n, d), *_parameters(rng, d, d1, k, scale))
 
 
-def _large_weights(rng, n=4, d=3, h=4, k=1):
+def _large_weights(rng, n=4, d=3, d1=4, k=1):
     """Weights of size ~1000 and the inputs x and -x: some hidden scores are below -709."""
-    X, *params = _forward_inputs(rng, n, d, h, k, scale=1000.0)
+    X, *params = _forward_inputs(rng, n, d, d1, k, scale=1000.0)
     return (np.vstack([X, -X]), *params)
 
 
-def _gradient_inputs(rng, n, d, h, k):
-    return (_inputs(rng, n, d), _targets(rng, n, k), *_parameters(rng, d, h, k))
+def _gradient_inputs(rng, n, d, d1, k):
+    return (_inputs(rng, n, d), _targets(rng, n, k), *_parameters(rng, d, d1, k))
 
 
-def _delta_inputs(rng, n, h, k):
-    return rng.normal(0.0, 0.1, size=(n, k)), rng.normal(size=(h, k)), rng.normal(size=(n, h))
+def _delta_inputs(rng, n, d1, k):
+    return rng.normal(0.0, 0.1, size=(n, k)), rng.normal(size=(d1, k)), rng.normal(size=(n, d1))
 
 
 FORWARD = Question(
@@ -148,7 +148,7 @@ FORWARD = Question(
                     B2_SMALL,
                 )
             ],
-            hint="Do not flatten the output: with W2 of shape (h, 1) the output is (n, 1). "
+            hint="Do not flatten the output: with W2 of shape (d1, 1) the output is (n, 1). "
             "Both layers add their bias.",
         ),
         Check(
@@ -233,7 +233,7 @@ HIDDEN_DELTA = Question(
                     np.array([[0.0, 1.0, -1.0], [2.0, -0.5, 0.5]]),
                 )
             ],
-            hint=f"Δ¹ = (Δ² W2ᵀ) ⊙ σ'(Z1): delta2 @ W2.T has the shape (n, h) of Z1. {SLOPE_HINT}",
+            hint=f"Δ¹ = (Δ² W2ᵀ) ⊙ σ'(Z1): delta2 @ W2.T has the shape (n, d1) of Z1. {SLOPE_HINT}",
         ),
         Check(
             "a square W2: the shapes fit even without the transpose",
@@ -281,7 +281,7 @@ GRADIENTS = Question(
             hints=GRADIENT_HINTS,
         ),
         Check(
-            "the bias gradients are flat, shapes (h,) and (k,)",
+            "the bias gradients are flat, shapes (d1,) and (k,)",
             [(np.ones((2, 2)), np.array([[1.0], [0.0]]), W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
             hint=SHAPES_HINT,
             hints=GRADIENT_HINTS,

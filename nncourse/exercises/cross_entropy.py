@@ -25,14 +25,14 @@ def likelihood(y: np.ndarray, p: np.ndarray) -> float:
 
 LOG0_HINT = (
     "np.log(0) is -inf, and 0 * -inf is nan: a term that should vanish poisons the mean. Clamp each "
-    "logarithm at -100 before multiplying: np.maximum(np.log(p), -100) (wrap it in "
+    "logarithm at -100 before multiplying: np.maximum(np.log(y_hat), -100) (wrap it in "
     "np.errstate(divide='ignore') to silence the warning)."
 )
 MEAN_HINT = (
     "Average over the examples: sum the per-example losses and divide by their number. "
     "The chapter's 0.69 for the three doors is the sum; the mean is a third of it."
 )
-BRACKET_HINT = "The minus sign covers both terms: -[y log p + (1 - y) log(1 - p)], with the natural log (np.log)."
+BRACKET_HINT = "The minus sign covers both terms: -[y log ŷ + (1 - y) log(1 - ŷ)], with the natural log (np.log)."
 CLASSES_HINT = (
     "Sum over the classes first, then average over the examples: divide by n, not by n·k. "
     "np.mean of the whole (n, k) matrix divides by n·k."
@@ -98,7 +98,7 @@ LIKELIHOOD = Question(
         Check(
             "three doors: gifts behind doors 1 and 2",
             [(np.array([1, 1, 0]), np.array([0.8, 0.7, 0.1]))],
-            hint="Each door contributes p where y = 1 and 1 - p where y = 0: 0.8 × 0.7 × 0.9.",
+            hint="Each door contributes ŷ where y = 1 and 1 - ŷ where y = 0: 0.8 × 0.7 × 0.9.",
         ),
         Check(
             "the chapter's model B",
@@ -138,7 +138,7 @@ BINARY_CROSS_ENTROPY = Question(
             "certain and wrong: each log is clamped at -100",
             [(np.array([1.0, 0.0]), np.array([0.0, 1.0]))],
             hint="With the clamp, log(0) counts as -100, so a point that was certain and wrong costs "
-            "exactly 100: clamp each logarithm, np.maximum(np.log(p), -100), rather than the "
+            "exactly 100: clamp each logarithm, np.maximum(np.log(y_hat), -100), rather than the "
             "probability (np.log(1e-12) is only -27.6).",
             hints={"nonfinite": LOG0_HINT},
         ),

@@ -84,12 +84,19 @@ SIGMOID_GRAD = Question(
         Check(
             "the slope at 0 is 1/4",
             [(0.0,)],
-            hint="σ'(x) = σ(x) (1 − σ(x)); at 0 that is 1/2 · 1/2.",
+            hint="σ'(x) = σ(x) σ(−x) = σ(x) (1 − σ(x)); at 0 that is 1/2 · 1/2.",
         ),
         Check(
             "a small array, element by element",
             [(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]),)],
             hint="σ'(x) = σ(x) (1 − σ(x)): apply your sigmoid to x first, then combine.",
+        ),
+        Check(
+            "the slope keeps its digits at ±40",
+            [(np.array([-40.0, 40.0]),)],
+            atol=0.0,
+            hint="1 − σ(40) rounds to 0 in floating point, so σ(x)(1 − σ(x)) gives 0 there instead of "
+            "4.2e-18. σ(x)σ(−x) is the same number and keeps every digit: 1 − σ(x) = σ(−x).",
         ),
         Check(
             "the slope vanishes for ±1000 without nan",
@@ -98,6 +105,13 @@ SIGMOID_GRAD = Question(
             hint="Reuse your stable sigmoid; e^{-x} / (1 + e^{-x})² overflows to inf / inf = nan.",
         ),
         Check("hidden: random inputs", lambda rng: [(_normal(rng),) for _ in range(3)], points=2),
+        Check(
+            "hidden: large inputs keep their digits",
+            lambda rng: [(rng.uniform(30.0, 700.0, size=10) * rng.choice([-1.0, 1.0], size=10),)],
+            points=1,
+            atol=0.0,
+            hint="1 − σ(x) rounds to 0 for large x: compute σ(x)σ(−x), which keeps every digit.",
+        ),
         Check(
             "hidden: very large inputs without overflow",
             lambda rng: [(rng.uniform(-2000.0, 2000.0, size=30),)],
