@@ -518,3 +518,68 @@ def test_harness_restarts_after_a_crash_and_skips_after_a_slow_call(monkeypatch)
     run_calls(namespace, payload(planned), "tok", 0.5, kernel_settings())
     status = [r["status"] for r in published]
     assert status == ["returned", "crashed", "returned", "returned", "too_slow", "skipped"]
+
+
+# -- what a hostile notebook wrote never reaches the student-visible report ---------------------------
+
+LEAKED = "1.3372067 2.53220924 2.36622497"  # as if hidden inputs stashed from earlier calls
+
+
+def _report(results):
+    _, report = grade_one(
+        SIGMOID,
+        PLANNED,
+        Submission("a.ipynb", "a", Path("a")),
+        KernelRun(RunStatus.OK, (), results),
+        "bwrap",
+    )
+    return json.dumps(report)
+
+
+def test_a_public_exception_message_is_not_repeated():
+    results = right_results()
+    for p in PLANNED:
+        if p.question.function == "sigmoid_grad":
+            results[p.id] = call_result({"status": "raised", "error": f"ValueError: {LEAKED}"})
+    report = _report(results)
+    assert "raised ValueError" in report and LEAKED not in report
+
+
+def test_returned_values_and_warning_texts_of_public_calls_are_not_repeated():
+    results = right_results()
+    for p in PLANNED:
+        if p.question.function == "sigmoid":
+            wrong = np.full(np.shape(p.expected), 1.3372067)
+            results[p.id] = call_result(returned([wrong], warnings=[f"UserWarning: {LEAKED}"]))
+    report = _report(results)
+    assert "the result differs from the expected one" in report
+    assert "1.3372067" not in report and LEAKED not in report
+
+
+def test_calls_without_a_result_make_the_run_an_error():
+    """A notebook whose code took over the grading cell and answered only some calls."""
+    results = right_results()
+    for p in PLANNED[::2]:
+        del results[p.id]
+    row, _ = grade_one(
+        SIGMOID,
+        PLANNED,
+        Submission("a.ipynb", "a", Path("a")),
+        KernelRun(RunStatus.OK, (), results),
+        "bwrap",
+    )
+    assert row["status"] == "error" and "calls sent no result" in row["reason"]
+    assert final_status(RunStatus.TIMEOUT, [], 3) is RunStatus.TIMEOUT
+
+
+def test_cross_entropy_kernel_copy_withholds_entropy_and_kl(tmp_path):
+    build_kernel_package(load_exercise("cross_entropy"), tmp_path)
+    code = "import nncourse as nn\nfor f in (nn.entropy, nn.kl_divergence):\n    try:\n        f([[1.0, 0.0]])\n        print('ran')\n    except Exception as e:\n        print(type(e).__name__)\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert "ran" not in done.stdout and done.stdout.count("Withheld") == 2, done

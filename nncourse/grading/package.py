@@ -23,12 +23,17 @@ from nncourse.exercises.spec import Exercise
 
 # What an exercise's references are built from, beyond nncourse's functions named like its questions.
 WITHHELD = {
+    # entropy + kl_divergence add up to the cross-entropy, with the same clamp of the logarithm.
+    "cross_entropy": ("entropy", "kl_divergence"),
     "gradient_descent": ("gradient_descent",),
     "softmax_regression": (
         "softmax",
         "log_softmax",
         "softmax_cross_entropy",
         "softmax_cross_entropy_grad",
+        "categorical_cross_entropy",
+        "entropy",
+        "kl_divergence",
         "MLP",
     ),
     "backprop": ("MLP",),

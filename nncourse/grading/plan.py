@@ -93,7 +93,7 @@ def new_token() -> str:
 def grading_cell(calls: str, token: str, call_limit: float) -> str:
     """The source of the last cell: define the harness in a fresh namespace, then run the calls."""
     return (
-        f"_nncourse_harness = {{}}\nexec({HARNESS_SOURCE!r}, _nncourse_harness)\n"
+        f"_nncourse_harness = {{}}\n__import__('builtins').exec({HARNESS_SOURCE!r}, _nncourse_harness)\n"
         f"_nncourse_harness['run_calls'](globals(), {calls!r}, {token!r}, {call_limit!r}, "
         f"{kernel_settings()!r})"
     )

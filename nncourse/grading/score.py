@@ -13,6 +13,7 @@ Taught in: the instructor guide (book/instructors.md), section "Reading the grad
 from __future__ import annotations
 
 import builtins
+import re
 from dataclasses import dataclass
 
 from nncourse.exercises.compare import assess, format_value
@@ -31,6 +32,7 @@ MESSAGES = {
     CallStatus.CRASHED: "the call ended its process (os._exit, a crash, or too much memory)",
     CallStatus.RAISED: "raised an exception",
     CallStatus.BAD_RESULT: "returned something that is not a number or an array of numbers",
+    CallStatus.NO_RESULT: "no result: the notebook stopped before this call, or took over the grading",
 }
 
 
@@ -53,12 +55,29 @@ def _format_args(c: Call) -> str:
     return ", ".join(parts)
 
 
+# NumPy's floating-point warnings, the only warning texts shown back: any other text came from the
+# student's code, which may have written a hidden input into it.
+FLOATING_POINT_WARNING = re.compile(
+    r"(overflow|divide by zero|invalid value|underflow) encountered in [\w ]{1,40}"
+)
+
+
+def safe_warning(text: str) -> str:
+    """``text`` if it is one of NumPy's floating-point warnings, else a neutral word for it."""
+    return text if FLOATING_POINT_WARNING.fullmatch(text) else "a warning of its own"
+
+
 def call_problem(p: PlannedCall, result: CallResult) -> str | None:
-    """What is wrong with one call's result, or None when it is right; for the instructor."""
+    """What is wrong with one call's result, or None when it is right, in words the student may read.
+
+    Nothing the student's code wrote is repeated: of an exception, only a built-in class name; of a
+    warning, only NumPy's floating-point ones (a function could raise, on a public check, a message
+    holding the hidden inputs it saw on earlier calls).
+    """
     if result.status is CallStatus.RAISED:
-        return f"raised {result.error[:300]}"
+        return f"raised {builtin_exception(result.error.split(':', 1)[0])}"
     if result.status is not CallStatus.RETURNED or result.parts is None:
-        return (result.error or MESSAGES.get(result.status, result.status.value))[:300]
+        return MESSAGES.get(result.status, result.status.value)
     return assess(  # the same rules as the checks in the notebook
         p.expected,
         result.parts,
@@ -66,7 +85,7 @@ def call_problem(p: PlannedCall, result: CallResult) -> str | None:
         atol=p.check.atol,
         names=p.question.parts,
         floats=p.question.floats,
-        warned=list(result.warnings),
+        warned=[safe_warning(w) for w in result.warnings],
         forbid_warnings=p.check.forbid_warnings,
     )
 
@@ -90,6 +109,18 @@ def hidden_problem(result: CallResult) -> str:
     return MESSAGES.get(result.status, "no result")
 
 
+def public_problem(problem: str) -> str:
+    """A failed public call as the student reads it in the grade report: the kinds of difference only.
+
+    The values the function returned are not repeated: on a public call a function could return the
+    hidden inputs it saw on earlier calls. The notebook's own checks show the values, before hand-in.
+    """
+    kinds = getattr(problem, "kinds", ())
+    if not kinds:
+        return problem  # a status or a built-in exception name: the grader's own words
+    return f"the result differs from the expected one ({', '.join(dict.fromkeys(kinds))})"
+
+
 def check_problems(planned: list[PlannedCall], results: dict[str, CallResult]) -> dict:
     """The first problem of each (function, check), as the student may read it; None: passed."""
     problems: dict[tuple[str, str], str | None] = {}
@@ -101,8 +132,8 @@ def check_problems(planned: list[PlannedCall], results: dict[str, CallResult]) -
         problem = call_problem(p, result)
         if problem is not None and p.check.hidden:
             problem = hidden_problem(result)
-        elif problem is not None:  # public inputs may be shown
-            problem = f"input: {_format_args(p.call)}\n{problem}"
+        elif problem is not None:  # public inputs may be shown, the returned values are not
+            problem = f"input: {_format_args(p.call)}\n{public_problem(problem)}"
         problems[key] = problem
     return problems
 
@@ -143,9 +174,16 @@ def functions_with(
     return found
 
 
-def final_status(kernel_status: RunStatus, missing: list[str]) -> RunStatus:
-    """The run's status: ``error`` when a function is missing from a notebook that otherwise ran."""
-    return RunStatus.ERROR if missing and kernel_status is RunStatus.OK else kernel_status
+def final_status(kernel_status: RunStatus, missing: list[str], silent: int = 0) -> RunStatus:
+    """The run's status: ``error`` when a notebook that otherwise ran lacks a function, or left calls
+    without a result (its code took over the grading cell)."""
+    wrong = missing or silent
+    return RunStatus.ERROR if wrong and kernel_status is RunStatus.OK else kernel_status
+
+
+def silent_calls(planned: list[PlannedCall], run: KernelRun) -> int:
+    """How many planned calls sent back no valid result."""
+    return sum(run.results.get(p.id, NO_RESULT).status is CallStatus.NO_RESULT for p in planned)
 
 
 def _reasons(exercise: Exercise, planned: list[PlannedCall], run: KernelRun) -> tuple[list, list]:
@@ -155,6 +193,9 @@ def _reasons(exercise: Exercise, planned: list[PlannedCall], run: KernelRun) -> 
     reasons = [*run.reasons, *(f"{f} is not defined" for f in missing)]
     if unfinished:
         reasons.append(f"not implemented yet: {', '.join(unfinished)}")
+    silent = silent_calls(planned, run)
+    if silent and run.status is RunStatus.OK:
+        reasons.append(f"{silent} of {len(planned)} calls sent no result")
     return reasons, missing
 
 
@@ -168,7 +209,7 @@ def grade_one(
     """The grades.csv row and the Gradescope results.json of one run submission."""
     scored = score(exercise, planned, run.results)
     reasons, missing = _reasons(exercise, planned, run)
-    status = final_status(run.status, missing)
+    status = final_status(run.status, missing, silent_calls(planned, run))
     reason = cap("; ".join(reasons))
     total = float(sum(scored.points.values()))
     row = {
