@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nncourse.__main__ import main
+from nncourse.exercises import load_exercise
 from nncourse.grading.gradescope import find_notebook, write_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +58,7 @@ def test_run_autograder_grades_a_submission(autograder):
     submission.mkdir()
     shutil.copy(SOLUTIONS, submission / "sigmoid.ipynb")
     results = run(autograder)
-    assert results["score"] == 24
+    assert results["score"] == load_exercise("sigmoid").points
     assert results["tests"] and all(t["score"] == t["max_score"] for t in results["tests"])
 
 
