@@ -388,6 +388,8 @@ NAMED_VALUES = [
     ("gradient_descent", "learning rate η", ["0.01", "0.19", "0.20", "0.21"]),
     ("gradient_descent", "steps", [str(k) for k in range(31)]),
     ("backpropagation", "epoch", ["0", "5", "10", "20", "50", "100", "200", "1000"]),
+    ("training", "hidden units N", ["1", "2", "4", "8", "32"]),  # a step, a bump, doubling
+    ("training", "steepness", ["1", "10", "50"]),
 ]
 STARTS = {("gradient_descent", "learning rate η"): "0.01"}  # "up from its smallest value"
 
