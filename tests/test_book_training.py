@@ -377,7 +377,8 @@ def test_l1_as_the_text_tells_it(moons, plain_run, l1_run):
     plain = plain_run[1]
     assert (round(curve[-1], 3), round(curve.min(), 3)) == (0.291, 0.228)
     zeros = [np.mean(layer.W == 0) for layer in net.layers]
-    assert np.round(zeros, 3).tolist() == [0.18, 0.595, 0.188]
+    # The printed shares, as ranges: whether a weight lands exactly on 0 is a yes-or-no outcome.
+    assert 0.16 < zeros[0] < 0.2 and 0.58 < zeros[1] < 0.61 and 0.17 < zeros[2] < 0.21
     # "its lowest value is about the same" as without a penalty ...
     assert abs(curve.min() - plain.min()) < 0.01
     # ... "climbs more slowly ... but not as low as the best L2 strength" (0.224, held above).
@@ -517,3 +518,15 @@ def test_averaged_probabilities_never_lose_to_the_average_member():
         y = rng.integers(0, 4, size=50)
         members = [nn.categorical_cross_entropy(y, p) for p in P]
         assert nn.categorical_cross_entropy(y, P.mean(axis=0)) <= np.mean(members) + 1e-12
+
+
+def test_augmentation_gains_far_more_than_the_ensemble(
+    digits_split, digits_curves, augmented, ensemble
+):
+    """The summary: both lowered the digits' validation loss, "augmentation by far the most"."""
+    y_valid = digits_split[2][:270]
+    P = ensemble[1]
+    members = np.mean([nn.categorical_cross_entropy(y_valid, p) for p in P])
+    ensemble_gain = members - nn.categorical_cross_entropy(y_valid, P.mean(axis=0))
+    augmentation_gain = digits_curves[0].min() - augmented[1].min()
+    assert ensemble_gain > 0 and augmentation_gain > 3 * ensemble_gain
