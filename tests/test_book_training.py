@@ -141,10 +141,12 @@ def test_l2_trade_off_as_the_text_tells_it(plain_run, l2_runs):
     assert large[0][-1] - large[0].min() < 1e-3
     assert large[0][-1] > max(plain.min(), small[0].min(), mid[0].min()) + 0.05
     assert large[0][-1] - large[1] < 0.05 < plain[-1] - plain_run[2][-1]
-    # lambda = 0.005 "is both flat and low ... about as low as the early-stopped weights".
+    # lambda = 0.005 "ends both flat and low ... about as low as the early-stopped weights" ...
     assert mid[0][-1] - mid[0].min() < 1e-3
     assert abs(mid[0][-1] - plain.min()) < 0.02
     assert mid[0][-1] < small[0][-1] - 0.02
+    # ... "late": halfway through the run it is still on its plateau, far above where it ends.
+    assert mid[0][CHECKPOINTS.tolist().index(1000)] > mid[0][-1] + 0.08
 
 
 def _dropout_update(moons, p, seed=0):
