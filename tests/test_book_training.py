@@ -114,14 +114,15 @@ def _l2_update(moons, lam):
 def l2_runs(moons):
     runs = {}
     for lam in (1e-3, 5e-3, 1e-2):
-        curve, train_curve, _ = _val_curve(_moons_net(), _l2_update(moons, lam), moons)
-        runs[lam] = curve, train_curve[-1]
+        net = _moons_net()
+        curve, train_curve, _ = _val_curve(net, _l2_update(moons, lam), moons)
+        runs[lam] = curve, train_curve[-1], net
     return runs
 
 
 def test_l2_values_printed_in_the_chapter(l2_runs):
     ends = {lam: (round(curve[-1], 3), round(curve.min(), 3), round(train, 3))
-            for lam, (curve, train) in l2_runs.items()}  # fmt: skip
+            for lam, (curve, train, _) in l2_runs.items()}  # fmt: skip
     assert ends == {
         1e-3: (0.273, 0.229, 0.105),
         5e-3: (0.224, 0.224, 0.139),
@@ -140,10 +141,12 @@ def test_l2_trade_off_as_the_text_tells_it(plain_run, l2_runs):
     assert large[0][-1] - large[0].min() < 1e-3
     assert large[0][-1] > max(plain.min(), small[0].min(), mid[0].min()) + 0.05
     assert large[0][-1] - large[1] < 0.05 < plain[-1] - plain_run[2][-1]
-    # lambda = 0.005 "is both flat and low ... about as low as the early-stopped weights".
+    # lambda = 0.005 "ends both flat and low ... about as low as the early-stopped weights" ...
     assert mid[0][-1] - mid[0].min() < 1e-3
     assert abs(mid[0][-1] - plain.min()) < 0.02
     assert mid[0][-1] < small[0][-1] - 0.02
+    # ... "late": halfway through the run it is still on its plateau, far above where it ends.
+    assert mid[0][CHECKPOINTS.tolist().index(1000)] > mid[0][-1] + 0.08
 
 
 def _dropout_update(moons, p, seed=0):
@@ -325,3 +328,207 @@ def test_digits_network_size_in_the_text():
     """The chapter calls it a 2,410-parameter network."""
     net = _digit_net()
     assert sum(layer.W.size + layer.b.size for layer in net.layers) == 2410
+
+
+# -- L1 beside L2 ------------------------------------------------------------------------------
+L1_LAM = 3e-4
+
+
+def _shrink(v, t):
+    return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
+
+
+def _l1_update(moons, lam):
+    X, y, _, _ = moons
+
+    def step(net):
+        for _ in range(EVERY):
+            for layer, (dW, db) in zip(net.layers, net.gradients(X, y), strict=True):
+                layer.W = _shrink(layer.W - LR * dW, LR * lam)
+                layer.b -= LR * db
+
+    return step
+
+
+def _l1_run(moons, scale=1.0):
+    net = _moons_net()
+    for layer in net.layers:
+        layer.W = layer.W * scale
+    curve, _, _ = _val_curve(net, _l1_update(moons, L1_LAM), moons)
+    return net, curve
+
+
+@pytest.fixture(scope="module")
+def l1_run(moons):
+    return _l1_run(moons)
+
+
+def test_the_l1_run_is_not_chaotic(moons, l1_run):
+    """Soft thresholding is continuous, so, like the plain run, a rounding-sized nudge stays tiny."""
+    _, curve = _l1_run(moons, scale=1 + 1e-13)
+    np.testing.assert_allclose(curve, l1_run[1], rtol=0, atol=1e-9)
+
+
+def test_soft_thresholding_stops_at_zero():
+    np.testing.assert_allclose(_shrink(np.array([-0.3, -0.05, 0.0, 0.05, 0.3]), 0.1),
+                               [-0.2, 0.0, 0.0, 0.0, 0.2])  # fmt: skip
+
+
+def test_l1_as_the_text_tells_it(moons, plain_run, l1_run):
+    net, curve = l1_run
+    plain = plain_run[1]
+    assert (round(curve[-1], 3), round(curve.min(), 3)) == (0.291, 0.228)
+    zeros = [np.mean(layer.W == 0) for layer in net.layers]
+    # The printed shares, as ranges: whether a weight lands exactly on 0 is a yes-or-no outcome.
+    assert 0.16 < zeros[0] < 0.2 and 0.58 < zeros[1] < 0.61 and 0.17 < zeros[2] < 0.21
+    # "its lowest value is about the same" as without a penalty ...
+    assert abs(curve.min() - plain.min()) < 0.01
+    # ... "climbs more slowly ... but not as low as the best L2 strength" (0.224, held above).
+    assert plain[-1] - 0.015 > curve[-1] > 0.224 + 0.04
+    # Sparsity: more than half of W^2 exactly zero, a clear share of W^1.
+    assert zeros[1] > 0.5 and zeros[0] > 0.1
+
+
+def test_l2_sets_no_weight_to_exactly_zero(l2_runs):
+    net = l2_runs[5e-3][2]
+    assert all(np.count_nonzero(layer.W == 0) == 0 for layer in net.layers)
+
+
+# -- data augmentation and ensembles on the digits -----------------------------------------------
+def _shift(images, rows, cols):
+    moved = np.roll(images.reshape(-1, 8, 8), (rows, cols), axis=(1, 2))
+    if rows:
+        moved[:, 0 if rows > 0 else -1, :] = 0
+    if cols:
+        moved[:, :, 0 if cols > 0 else -1] = 0
+    return moved.reshape(len(images), 64)
+
+
+MOVES = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]
+
+
+def test_shift_moves_the_pixels_and_fills_with_zeros():
+    image = np.arange(64.0).reshape(1, 64) + 1
+    down = _shift(image, 1, 0).reshape(8, 8)
+    assert np.all(down[0] == 0)
+    np.testing.assert_array_equal(down[1:], image.reshape(8, 8)[:-1])
+    left = _shift(image, 0, -1).reshape(8, 8)
+    assert np.all(left[:, -1] == 0)
+    np.testing.assert_array_equal(left[:, :-1], image.reshape(8, 8)[:, 1:])
+
+
+def _augmented_curve(digits_split, scale=1.0):
+    X_train_all, _, y_train_all, _ = digits_split
+    X_fit, y_fit = X_train_all[270:], y_train_all[270:]
+    X_valid, y_valid = X_train_all[:270], y_train_all[:270]
+    X_aug = np.concatenate([_shift(X_fit, *move) for move in MOVES])
+    y_aug = np.tile(y_fit, len(MOVES))
+    net = _digit_net()
+    net.layers[0].W = net.layers[0].W * scale
+    val_loss = []
+    for epoch in range(40):
+        net.fit(X_aug, y_aug, epochs=1, seed=epoch, **SETTINGS)
+        val_loss.append(net.loss(X_valid, y_valid))
+    return net, np.array(val_loss)
+
+
+@pytest.fixture(scope="module")
+def augmented(digits_split):
+    return _augmented_curve(digits_split)
+
+
+def test_the_augmented_run_is_not_chaotic(digits_split, augmented):
+    _, val_loss = _augmented_curve(digits_split, scale=1 + 1e-13)
+    np.testing.assert_allclose(val_loss, augmented[1], rtol=0, atol=1e-9)
+
+
+def test_augmentation_as_the_text_tells_it(digits_split, digits_curves, augmented):
+    X_train_all, _, y_train_all, _ = digits_split
+    X_valid, y_valid = X_train_all[:270], y_train_all[:270]
+    net, aug = augmented
+    plain = digits_curves[0]
+    assert (round(aug.min(), 3), int(np.argmin(aug)) + 1) == (0.106, 30)
+    # "a large gain": the lowest validation loss falls by more than a quarter.
+    assert aug.min() < 0.75 * plain.min()
+    # The alt text: after the first ten epochs mostly below the curve without augmentation ...
+    assert np.mean(aug[10:] < plain[10:]) > 0.75
+    # ... and bumpier: larger changes from epoch to epoch.
+    assert np.abs(np.diff(aug[10:])).mean() > 2 * np.abs(np.diff(plain[10:])).mean()
+    # "the plain network gained nothing from further updates after epoch 19".
+    assert plain[19:].min() > plain.min() + 0.002
+    # On validation images shifted by one pixel: several times lower with augmentation.
+    X_shifted = np.concatenate([_shift(X_valid, *move) for move in MOVES[1:]])
+    y_shifted = np.tile(y_valid, 4)
+    plain_net = _digit_net()
+    for epoch in range(40):
+        plain_net.fit(X_train_all[270:], y_train_all[270:], epochs=1, seed=epoch, **SETTINGS)
+    without, with_ = plain_net.loss(X_shifted, y_shifted), net.loss(X_shifted, y_shifted)
+    assert (round(without, 2), round(with_, 2)) == (3.86, 0.22)
+    assert without > 5 * with_
+
+
+def _ensemble(digits_split, scale=1.0):
+    X_train_all, _, y_train_all, _ = digits_split
+    X_fit, y_fit = X_train_all[270:], y_train_all[270:]
+    X_valid = X_train_all[:270]
+    members = []
+    for seed in range(5):
+        member = nn.MLP(
+            [64, 32, 10],
+            hidden_activation="relu",
+            output_activation="softmax",
+            loss="categorical_cross_entropy",
+            seed=seed,
+        )
+        member.layers[0].W = member.layers[0].W * scale
+        member.fit(X_fit, y_fit, epochs=19, seed=seed, **SETTINGS)
+        members.append(member)
+    return members, np.array([member.predict_proba(X_valid) for member in members])
+
+
+@pytest.fixture(scope="module")
+def ensemble(digits_split):
+    return _ensemble(digits_split)
+
+
+def test_the_ensemble_members_are_not_chaotic(digits_split, ensemble):
+    _, P = _ensemble(digits_split, scale=1 + 1e-13)
+    np.testing.assert_allclose(P, ensemble[1], rtol=0, atol=1e-9)
+
+
+def test_ensemble_as_the_text_tells_it(digits_split, ensemble):
+    y_valid = digits_split[2][:270]
+    _, P = ensemble
+    losses = np.array([nn.categorical_cross_entropy(y_valid, p) for p in P])
+    accuracies = np.array([np.mean(p.argmax(axis=1) == y_valid) for p in P])
+    mean = P.mean(axis=0)
+    loss, acc = nn.categorical_cross_entropy(y_valid, mean), np.mean(mean.argmax(axis=1) == y_valid)
+    assert np.round(losses, 3).tolist() == [0.187, 0.162, 0.189, 0.174, 0.203]
+    assert (round(float(loss), 3), round(float(acc), 3)) == (0.17, 0.963)
+    # Jensen: never above the average member; here "well below" it ...
+    assert loss < losses.mean() - 0.01
+    # ... "above that of every member" in accuracy, and the luckiest seed "even a little lower".
+    assert acc > accuracies.max() + 0.005
+    assert losses.min() < loss < losses.min() + 0.02
+
+
+def test_averaged_probabilities_never_lose_to_the_average_member():
+    """Jensen's inequality for -log, the claim the ensemble section states in general."""
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        P = rng.dirichlet(np.ones(4), size=(3, 50))
+        y = rng.integers(0, 4, size=50)
+        members = [nn.categorical_cross_entropy(y, p) for p in P]
+        assert nn.categorical_cross_entropy(y, P.mean(axis=0)) <= np.mean(members) + 1e-12
+
+
+def test_augmentation_gains_far_more_than_the_ensemble(
+    digits_split, digits_curves, augmented, ensemble
+):
+    """The summary: both lowered the digits' validation loss, "augmentation by far the most"."""
+    y_valid = digits_split[2][:270]
+    P = ensemble[1]
+    members = np.mean([nn.categorical_cross_entropy(y_valid, p) for p in P])
+    ensemble_gain = members - nn.categorical_cross_entropy(y_valid, P.mean(axis=0))
+    augmentation_gain = digits_curves[0].min() - augmented[1].min()
+    assert ensemble_gain > 0 and augmentation_gain > 3 * ensemble_gain

@@ -1,9 +1,12 @@
-"""The backpropagation chapter's slider: a network's decision boundary as it trains.
+"""The sliders about training: a network's decision boundary as it trains, and universality.
 
 ``training_snapshots`` trains an MLP and records what is drawn; ``mlp_training_boundary_scene``
-draws it and ``mlp_training_boundary()`` makes the interactive figure.
+draws it and ``mlp_training_boundary()`` makes the interactive figure. ``bump_network`` builds a
+one-dimensional function from pairs of steep sigmoids; ``universality()`` lets the number of units
+and their steepness be played with.
 
-Taught in: chapter "Backpropagation" (play with it).
+Taught in: chapters "Backpropagation" (play with it) and "Training in practice" (universal
+approximation).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from numpy.typing import ArrayLike
 
 from nncourse import datasets
 from nncourse._validation import as_int, expected
+from nncourse.activations import sigmoid
 from nncourse.figures.interactive import InteractiveFigure, Slider, interactive_figure
 from nncourse.figures.palette import BLUE, GREY, ORANGE, VERMILLION, new_figure
 from nncourse.figures.scene import Scene, reshade
@@ -157,3 +161,144 @@ def mlp_training_boundary(
             "straight-ish split and bends around the moons as the loss falls."
         ),
     )
+
+
+# -- universality: steps, bumps and a curve ------------------------------------------------------
+def universality_target(x: ArrayLike) -> np.ndarray:
+    """The curve the universality figure builds: ``f(x) = sin(πx) (0.7 + 0.3 cos(3πx))``.
+
+    It is 0 at both ends of ``[0, 1]``, where a bump's outer sigmoid is only half on.
+    """
+    x = np.asarray(x, dtype=float)
+    return np.sin(np.pi * x) * (0.7 + 0.3 * np.cos(3 * np.pi * x))
+
+
+def bump_network(
+    f: Callable[[np.ndarray], np.ndarray], n_units: int, steepness: float, x: ArrayLike
+) -> dict:
+    """A one-hidden-layer sigmoid network built by hand from pairs of steep sigmoids, on ``[0, 1]``.
+
+    The interval is cut into ``K = ⌈N/2⌉`` cells with edges ``e_0 < … < e_K``. Cell ``k`` gets a
+    *bump*: a sigmoid that switches on at its left edge minus one that switches on at its right
+    edge, scaled by ``f`` at the cell's midpoint ``m_k``,
+
+    .. math:: F(x) = \\sum_{k=1}^{K} f(m_k)\\,\\bigl[\\sigma(s(x - e_{k-1})) - \\sigma(s(x - e_k))\\bigr],
+              \\qquad s = \\text{steepness} \\cdot K,
+
+    so the steepness is measured against the cell width ``1/K``. With an odd ``N`` the last cell
+    has only its first sigmoid, a step; ``N = 1`` is a single step.
+
+    Parameters
+    ----------
+    f : callable
+        The target function, evaluated at the midpoints.
+    n_units : int
+        Hidden units ``N >= 1``.
+    steepness : float
+        Sigmoid weight times the cell width, ``> 0``.
+    x : array_like, 1-D
+        Where to evaluate.
+
+    Returns
+    -------
+    dict
+        ``"bumps"``: array ``(K, len(x))``, each pair's contribution; ``"output"``: their sum
+        ``F(x)``; ``"error"``: the largest ``|F - f|`` over the ``x`` in ``[0, 1]``; ``"cells"``:
+        ``K``.
+    """
+    n_units = as_int(n_units, "n_units", minimum=1)
+    if not steepness > 0:
+        raise ValueError(expected("steepness", "a number > 0", steepness))
+    x = np.asarray(x, dtype=float)
+    cells = -(-n_units // 2)
+    edges = np.linspace(0.0, 1.0, cells + 1)
+    heights = f((edges[:-1] + edges[1:]) / 2)
+    s = steepness * cells
+    on = sigmoid(s * (x - edges[:-1, None]))
+    off = sigmoid(s * (x - edges[1:, None]))
+    if n_units % 2:
+        off[-1] = 0.0  # the unpaired last unit: a step
+    bumps = heights[:, None] * (on - off)
+    output = bumps.sum(axis=0)
+    return {
+        "bumps": bumps,
+        "output": output,
+        "error": float(np.max(np.abs(output - f(x))[(x >= 0) & (x <= 1)], initial=0.0)),
+        "cells": cells,
+    }
+
+
+UNITS_SHOWN = (1, 2, 4, 8, 16, 32)
+"""The static website's numbers of hidden units: doubling, from a step and a bump to a curve."""
+
+STEEPNESS_SHOWN = (1, 2, 5, 10, 20, 50)
+"""The static website's steepness values (sigmoid weight times the cell width)."""
+
+UNIVERSALITY_X = (-0.1, 1.1)
+
+
+def universality_scene() -> tuple[Figure, Callable]:
+    """The target curve, each pair's bump and their sum, for ``n_units`` and ``steepness``."""
+    x = np.linspace(*UNIVERSALITY_X, 601)
+    fig = new_figure(6.4, 3.6)
+    ax = fig.add_axes((0.1, 0.14, 0.86, 0.68))
+    inside = np.linspace(0, 1, 501)
+    ax.plot(inside, universality_target(inside), color=GREY, lw=5, alpha=0.35, label="target f(x)")
+    bumps = [
+        ax.plot(x, 0 * x, color=ORANGE, lw=1, animated=True)[0]
+        for _ in range(-(-max(UNITS_SHOWN) // 2))
+    ]
+    bumps[0].set_label("one pair's bump")
+    (output,) = ax.plot(x, 0 * x, color=BLUE, lw=2.5, label="network F(x)", animated=True)
+    ax.set(xlim=UNIVERSALITY_X, ylim=(-0.15, 1.05), xlabel="input x", ylabel="output")
+    ax.grid(alpha=0.3)
+    fig.legend(loc="upper center", ncols=3, fontsize=9, frameon=False)
+    title = ax.set_title("", fontsize=11, animated=True)
+
+    def update(units: float, steepness: float) -> list:
+        built = bump_network(universality_target, int(units), steepness, x)
+        for k, line in enumerate(bumps):
+            line.set_visible(k < built["cells"])
+            if k < built["cells"]:
+                line.set_ydata(built["bumps"][k])
+        output.set_ydata(built["output"])
+        title.set_text(
+            f"{int(units)} units, {built['cells']} cells: largest error {built['error']:.3f}"
+        )
+        return [*bumps, output, title]
+
+    return fig, update
+
+
+draw_universality = Scene(universality_scene)
+"""``draw_universality(units=..., steepness=...)`` -> Figure."""
+
+
+def universality(*, units: int = 1, steepness: float = 10) -> InteractiveFigure:
+    """Steps, bumps and a curve: a hand-built sigmoid network with sliders for its size and steepness.
+
+    The static website shows ``UNITS_SHOWN`` × ``STEEPNESS_SHOWN`` (with the starting values).
+    """
+    return interactive_figure(
+        draw_universality,
+        {
+            "units": Slider(
+                1, 32, 1, units, "hidden units N", static_values=_with(UNITS_SHOWN, units)
+            ),
+            "steepness": Slider(
+                1, 50, 1, steepness, "steepness", static_values=_with(STEEPNESS_SHOWN, steepness)
+            ),
+        },
+        alt=(
+            "A wavy target curve on the interval from 0 to 1, drawn thick and grey, with the "
+            "output of a one-hidden-layer sigmoid network built by hand (blue) and the bump that "
+            "each pair of hidden units contributes (thin orange). One unit is a single step, two "
+            "units make one bump, and as the units double the bumps narrow and their sum follows "
+            "the curve; a low steepness blurs the bumps into each other."
+        ),
+    )
+
+
+def _with(values: Sequence[float], start: float) -> tuple[float, ...]:
+    """``values`` with the starting value among them."""
+    return tuple(sorted({*values, start}))

@@ -390,6 +390,8 @@ NAMED_VALUES = [
     ("gradient_descent", "momentum β", ["0.00", "0.50", "0.90"]),  # the momentum figure
     ("gradient_descent", "learning rate η", ["0.02", "0.19", "0.25"]),
     ("backpropagation", "epoch", ["0", "5", "10", "20", "50", "100", "200", "1000"]),
+    ("training", "hidden units N", ["1", "2", "4", "8", "32"]),  # a step, a bump, doubling
+    ("training", "steepness", ["1", "10", "50"]),
 ]
 STARTS = {("gradient_descent", "learning rate η"): "0.01"}  # "up from its smallest value"
 
