@@ -26,7 +26,8 @@ CHAPTERS = {
     "backpropagation": ("chapter-backpropagation", "Backpropagation",
                         ["exercises/backprop", "exercises/autodiff"],
                         [("network", "MLP._backprop")], 1),
-    "training": ("chapter-training", "Training in practice", ["exercises/backprop"], [], 1),
+    "training": ("chapter-training", "Training in practice",
+                 ["exercises/training", "exercises/backprop"], [], 1),
 }  # fmt: skip
 
 INCLUDE = re.compile(

@@ -354,3 +354,13 @@ def test_finite_difference_report_compares_shapes_first(capsys):
     raised = finite_difference_report(loss, params, lambda *p: np.ones(2) @ np.ones(3), names)
     assert raised[0].startswith("your gradients raised ValueError")
     assert "largest difference" in capsys.readouterr().out
+
+
+def test_feedback_values_do_not_follow_the_learners_print_options():
+    """A chapter or a learner may call np.set_printoptions(suppress=True); the feedback stays the same."""
+    from nncourse.exercises.compare import format_value
+
+    value = np.array([0.0, 1.92875e-22, 0.5])
+    before = format_value(value)
+    with np.printoptions(precision=2, suppress=True):
+        assert format_value(value) == before == "[0.00000e+00 1.92875e-22 5.00000e-01]"

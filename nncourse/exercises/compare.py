@@ -77,7 +77,17 @@ def format_value(value: object) -> str:
         text = f"{value:.8g}"
         return text if any(c in text for c in ".enia") else text + ".0"  # 0.0 stays a float
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=6, threshold=12, edgeitems=3, max_line_width=10_000)
+        # Every option explicit: the learner's (or a chapter's) np.set_printoptions must not change it.
+        text = np.array2string(
+            value,
+            precision=6,
+            threshold=12,
+            edgeitems=3,
+            max_line_width=10_000,
+            suppress_small=False,
+            floatmode="maxprec",
+            sign="-",
+        )
         text = " ".join(text.split())  # one line: rows follow each other
         return text if value.size <= 12 else f"{text} (shape {value.shape})"
     if isinstance(value, (tuple, list)) and any(isinstance(v, np.ndarray) for v in value):
