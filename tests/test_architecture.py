@@ -141,3 +141,13 @@ def test_figure_modules_say_where_they_are_taught_and_stay_short(module):
 @pytest.mark.parametrize("module", FIGURE_MODULES)
 def test_figures_draw_without_pyplot(module):
     assert "matplotlib.pyplot" not in imported_modules(module, ours=False), module
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_module_says_what_it_is_for_and_no_function_is_long(module):
+    """Issue 13: a module docstring in every module, and no function over 50 lines of code."""
+    tree = ast.parse(MODULES[module].read_text())
+    assert ast.get_docstring(tree), f"{module}: open with a docstring saying what it is for"
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    long = {f.name: _code_lines(f) for f in functions if _code_lines(f) > 50}
+    assert not long, f"{module}: functions over 50 lines {long}"
