@@ -263,8 +263,8 @@ _STYLE = (
     ".nncourse-figure .nncourse-controls label{grid-column:1/-1}"
     ".nncourse-figure input[type=range]{height:44px}"
     ".nncourse-figure .nncourse-play{min-width:44px;min-height:44px}}"
-    # dark mode: the figure keeps its own white background, without a frame or a dimming filter
-    "html[data-theme=dark] .nncourse-figure{background:transparent;color:inherit;padding:0}"
+    # dark mode: the figure keeps its own white box and black text (its frames are transparent overlays
+    # on a background that is not opaque), with no dimming filter on its images
     "html[data-theme=dark] .nncourse-figure img{filter:none}"
 )
 
