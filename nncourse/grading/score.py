@@ -116,8 +116,10 @@ def public_problem(problem: str) -> str:
     hidden inputs it saw on earlier calls. The notebook's own checks show the values, before hand-in.
     """
     kinds = getattr(problem, "kinds", ())
-    if not kinds:
-        return problem  # a status or a built-in exception name: the grader's own words
+    if not kinds or problem.startswith("the values are right"):
+        return (
+            problem  # a status, a built-in exception name, or a (NumPy) warning: no returned value
+        )
     return f"the result differs from the expected one ({', '.join(dict.fromkeys(kinds))})"
 
 
