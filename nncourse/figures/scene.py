@@ -74,20 +74,12 @@ def reshade(
     for artist in shading:
         artist.remove()
     shading[:] = [
-        ax.contourf(
-            x,
-            y,
-            probability,
-            levels=PROBABILITY_LEVELS,
-            cmap=PROBABILITY_CMAP,
-            zorder=1,
-            animated=True,
-        )
+        ax.contourf(x, y, probability, levels=PROBABILITY_LEVELS, cmap=PROBABILITY_CMAP, zorder=1)
     ]
     if boundary and probability.min() < 0.5 < probability.max():
-        shading.append(
-            ax.contour(x, y, probability, levels=[0.5], colors="black", zorder=2, animated=True)
-        )
+        shading.append(ax.contour(x, y, probability, levels=[0.5], colors="black", zorder=2))
+    for artist in shading:  # set afterwards: contour() ignores animated= before matplotlib 3.11
+        artist.set_animated(True)
     return shading
 
 
