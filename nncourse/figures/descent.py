@@ -48,8 +48,12 @@ def descent_path(lr: float, steps: int, start: ArrayLike = BOWL_START) -> np.nda
     return gradient_descent(bowl_gradient, start, lr=lr, steps=int(steps))
 
 
-def gradient_descent_surface_scene() -> tuple[Figure, Callable]:
-    """Contours of the bowl with the first ``steps`` steps of gradient descent at rate ``lr``."""
+def bowl_axes(path_colour: str) -> tuple[Figure, list]:
+    """The bowl's contours, its start and minimum, an empty path in ``path_colour`` and a title.
+
+    Returns the figure and its moving parts ``[path_line, start, minimum, title]``; shared by the
+    gradient-descent and momentum figures, which differ only in the path they draw.
+    """
     (x_lo, x_hi), (y_lo, y_hi) = BOWL_LIMITS
     x = np.linspace(x_lo, x_hi, 101)
     y = np.linspace(y_lo, y_hi, 61)
@@ -57,13 +61,20 @@ def gradient_descent_surface_scene() -> tuple[Figure, Callable]:
     fig = new_figure(6.0, 3.9)
     ax = fig.add_axes((0.1, 0.14, 0.86, 0.74))
     ax.contour(x, y, loss, levels=[0.5, 2, 5, 10, 20, 35], colors=SKY, linewidths=1)
-    (path_line,) = ax.plot([], [], "-o", color=VERMILLION, ms=4, lw=1.5, animated=True)
+    (path_line,) = ax.plot([], [], "-o", color=path_colour, ms=4, lw=1.5, animated=True)
     (start,) = ax.plot(*BOWL_START, "s", color="black", ms=7, zorder=3, animated=True)
     (minimum,) = ax.plot(0, 0, "*", color=GREEN, ms=14, zorder=3, animated=True)
     ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="θ₁", ylabel="θ₂", aspect="equal")
     ax.set_xticks([-4, -2, 0, 2, 4])
     ax.set_yticks([-2, 0, 2])
     title = ax.set_title("", fontsize=11, animated=True)
+    return fig, [path_line, start, minimum, title]
+
+
+def gradient_descent_surface_scene() -> tuple[Figure, Callable]:
+    """Contours of the bowl with the first ``steps`` steps of gradient descent at rate ``lr``."""
+    fig, moving = bowl_axes(VERMILLION)
+    path_line, _, _, title = moving
 
     def update(lr: float, steps: float) -> list:
         steps = round(steps)
@@ -72,7 +83,7 @@ def gradient_descent_surface_scene() -> tuple[Figure, Callable]:
         final = float(bowl_loss(path[-1]))
         outcome = f"L = {final:.3g}" if np.isfinite(final) and final < 1e6 else "L diverges"
         title.set_text(f"η = {lr:g}, after {steps} steps: {outcome}")
-        return [path_line, start, minimum, title]
+        return moving
 
     return fig, update
 

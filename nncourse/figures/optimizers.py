@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from nncourse._validation import as_real
-from nncourse.figures.descent import BOWL_LIMITS, BOWL_START, bowl_gradient, bowl_loss
+from nncourse.figures.descent import BOWL_START, bowl_axes, bowl_gradient, bowl_loss
 from nncourse.figures.interactive import InteractiveFigure, Slider, interactive_figure
-from nncourse.figures.palette import BLUE, GREEN, SKY, new_figure
+from nncourse.figures.palette import BLUE
 from nncourse.figures.scene import Scene
 from nncourse.optim import gradient_descent
 
@@ -62,20 +62,8 @@ def momentum_rate(lr: float, beta: float, curvature: float) -> float:
 
 def momentum_surface_scene() -> tuple[Figure, Callable]:
     """Contours of the bowl with the first ``steps`` steps of momentum descent at ``lr``, ``beta``."""
-    (x_lo, x_hi), (y_lo, y_hi) = BOWL_LIMITS
-    x = np.linspace(x_lo, x_hi, 101)
-    y = np.linspace(y_lo, y_hi, 61)
-    loss = bowl_loss(np.stack(np.meshgrid(x, y), axis=-1))
-    fig = new_figure(6.0, 3.9)
-    ax = fig.add_axes((0.1, 0.14, 0.86, 0.74))
-    ax.contour(x, y, loss, levels=[0.5, 2, 5, 10, 20, 35], colors=SKY, linewidths=1)
-    (path_line,) = ax.plot([], [], "-o", color=BLUE, ms=4, lw=1.5, animated=True)
-    (start,) = ax.plot(*BOWL_START, "s", color="black", ms=7, zorder=3, animated=True)
-    (minimum,) = ax.plot(0, 0, "*", color=GREEN, ms=14, zorder=3, animated=True)
-    ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="θ₁", ylabel="θ₂", aspect="equal")
-    ax.set_xticks([-4, -2, 0, 2, 4])
-    ax.set_yticks([-2, 0, 2])
-    title = ax.set_title("", fontsize=11, animated=True)
+    fig, moving = bowl_axes(BLUE)
+    path_line, _, _, title = moving
 
     def update(lr: float, beta: float, steps: float) -> list:
         steps = round(steps)
@@ -85,7 +73,7 @@ def momentum_surface_scene() -> tuple[Figure, Callable]:
         path_line.set_data(path[:, 0], path[:, 1])
         outcome = f"L = {final:.3g}" if np.isfinite(final) and final < 1e6 else "L diverges"
         title.set_text(f"η = {lr:g}, β = {beta:g}, after {steps} steps: {outcome}")
-        return [path_line, start, minimum, title]
+        return moving
 
     return fig, update
 
