@@ -155,6 +155,11 @@ class Question:
 
     ``parts`` names the parts of a tuple result as the question does (``("dW", "db")``), for the
     feedback; ``floats`` makes integer or boolean results fail where the reference returns floats.
+    ``section`` is the heading of the exercise's chapter that teaches what the question needs, as its
+    anchor on the built page (``"the-fix-subtract-the-largest-score-first"``, or a MyST label): the
+    class report links a mistake to it. ``answer_in_chapter`` is true when the chapter prints the
+    answer (the package's own source of the function): such a question is practice in typing, not in
+    reasoning, and at most half of an exercise's points may come from such questions.
     """
 
     function: str
@@ -162,6 +167,8 @@ class Question:
     checks: Sequence[Check]
     parts: tuple[str, ...] = ()
     floats: bool = False
+    section: str = ""
+    answer_in_chapter: bool = False
 
     def hint_for(self, check: Check, problem: object = None) -> str:
         """The hint under a failed ``check``: :meth:`Check.hint_for`, except for a check about warnings.
