@@ -583,3 +583,19 @@ def test_cross_entropy_kernel_copy_withholds_entropy_and_kl(tmp_path):
         cwd=tmp_path,
     )
     assert "ran" not in done.stdout and done.stdout.count("Withheld") == 2, done
+
+
+def test_run_info_round_trips_and_tells_secrets_apart(tmp_path):
+    from nncourse.grading.runinfo import read_run_info, run_info, secret_id, write_run_info
+
+    exercise = load_exercise("sigmoid")
+    info = run_info(exercise, "one secret", (2, 3))
+    assert read_run_info(tmp_path) is None
+    write_run_info(tmp_path, info)
+    assert read_run_info(tmp_path) == info
+    assert "one secret" not in (tmp_path / "grading.json").read_text()
+    assert secret_id("one secret") != secret_id("another secret")
+    assert run_info(load_exercise("softmax"), "one secret").checks_id != info.checks_id
+    (tmp_path / "grading.json").write_text("{}")
+    with pytest.raises(ValueError, match=r"not a readable grading\.json"):
+        read_run_info(tmp_path)
