@@ -15,7 +15,13 @@
 5. **record** (:mod:`~nncourse.grading.gradebook`): one row per submission in ``DIR/grades.csv``, one
    Gradescope ``DIR/results/NAME.json``; :mod:`~nncourse.grading.gradescope` does the same on Gradescope.
 
-Taught in: the instructor guide (book/instructors.md).
+Every run writes ``DIR/grading.json`` (:mod:`~nncourse.grading.runinfo`): the exercise, its checks, a
+keyed hash of the secret and the part (``--shard K/N``, :func:`~nncourse.grading.submissions.shard_of`).
+A run into a folder graded for another exercise, with another secret or for another part is refused:
+its rows would silently mix with rows that were graded differently.
+
+Taught in: the instructor guide (book/instructors.md), sections "Grading" and "Grading on several
+machines".
 """
 
 from __future__ import annotations
@@ -37,7 +43,13 @@ from nncourse.grading.options import GradingOptions, Limits
 from nncourse.grading.package import build_kernel_package
 from nncourse.grading.plan import payload, plan_calls
 from nncourse.grading.run import Batch, run_in_thread
-from nncourse.grading.submissions import Submission, collect_submissions, resolve_secret
+from nncourse.grading.runinfo import RunInfo, read_run_info, run_info, write_run_info
+from nncourse.grading.submissions import (
+    Submission,
+    collect_submissions,
+    resolve_secret,
+    select_shard,
+)
 
 __all__ = ["GradingOptions", "GradingReport", "Limits", "Submission", "grade", "plan_calls"]
 
@@ -95,9 +107,16 @@ def grade(
     for line in sandbox.cleanup_leftovers():  # of graders killed outright
         say(line)
     out = Path(out)
+    part = select_shard(found, options.shard)
     with Gradebook(out, columns_for([q.function for q in exercise.questions])) as book:
-        todo = _todo(found, book, options.regrade, say)
-        secret, secret_source = resolve_secret(options.secret, out)
+        before = read_run_info(out)
+        secret, secret_source = resolve_secret(options.secret, out, create=before is None)
+        _record_run(out, before, run_info(exercise, secret, options.shard), options.regrade)
+        if options.shard:
+            say(
+                f"part {options.shard[0]} of {options.shard[1]}: {len(part)} of {len(found)} submissions"
+            )
+        todo = _todo(part, book, options.regrade, say)
         _announce(say, isolation, len(todo), exercise_id, secret_source)
         planned = plan_calls(exercise, secret)
         with kernel_package(exercise) as package:
@@ -107,11 +126,40 @@ def grade(
             rows = run_in_thread(batch)
     return GradingReport(
         rows,
-        [s.key for s in found if s.key not in book],
+        [s.key for s in part if s.key not in book],
         book.path,
         isolation,
-        {s.key: out / "results" / results_name(s.key) for s in found},
+        {s.key: out / "results" / results_name(s.key) for s in part},
     )
+
+
+def _described(info: RunInfo) -> str:
+    """``'sigmoid', part 2 of 4`` or ``'sigmoid', the whole class``."""
+    part = f"part {info.shard[0]} of {info.shard[1]}" if info.shard else "the whole class"
+    return f"{info.exercise!r}, {part}"
+
+
+def _record_run(out: Path, before: RunInfo | None, info: RunInfo, regrade: bool) -> None:
+    """Write ``out/grading.json``, or refuse a folder graded for another exercise, secret or part.
+
+    Other checks (the exercise's spec changed) are refused too, unless ``regrade``. A folder graded
+    before ``grading.json`` existed (``before`` is None) gets one.
+    """
+    if before is not None:
+        same = (before.exercise, before.shard) == (info.exercise, info.shard)
+        if not same or before.secret_id != info.secret_id:
+            secret = "" if before.secret_id == info.secret_id else ", with another secret"
+            raise ValueError(
+                f"{out} holds grades of {_described(before)}{secret}; this run grades "
+                f"{_described(info)}: give each exercise and each part its own --out folder, and "
+                "every part the same secret"
+            )
+        if before.checks_id != info.checks_id and not regrade:
+            raise ValueError(
+                f"{out} was graded with other checks of {info.exercise!r} (the exercise changed): "
+                "grade again with --regrade, or choose another --out folder"
+            )
+    write_run_info(out, info)
 
 
 def _todo(found: list[Submission], book: Gradebook, regrade: bool, say) -> list[Submission]:

@@ -4,7 +4,8 @@
 ``nncourse grade`` accepts besides the exercise, the submissions and ``--out``. The constants below bound
 what the grader itself reads from a submission, so that no notebook can make the grader slow or large.
 
-Taught in: the instructor guide (book/instructors.md), section "Grading".
+Taught in: the instructor guide (book/instructors.md), sections "Grading" and "Grading on several
+machines" (``shard``).
 """
 
 from __future__ import annotations
@@ -81,11 +82,47 @@ class GradingOptions:
     sandbox: str = "auto"
     regrade: bool = False
     hidden: tuple[Path, ...] = ()  # more folders the kernels must not see (the grader's own)
+    shard: tuple[int, int] | None = None  # (k, n): grade only the k-th of n parts (parse_shard)
 
     def __post_init__(self) -> None:
+        if self.shard is not None:
+            check_shard(self.shard)
         if not isinstance(self.jobs, int) or self.jobs < 1:
             raise ValueError(f"jobs must be at least 1; got {self.jobs!r}")
         if self.sandbox not in SANDBOX_CHOICES:
             raise ValueError(
                 f"sandbox must be one of {', '.join(SANDBOX_CHOICES)}; got {self.sandbox!r}"
             )
+
+
+def check_shard(shard: object) -> tuple[int, int]:
+    """``shard`` if it is a pair ``(k, n)`` of integers with ``1 <= k <= n``; else a ValueError."""
+    ok = (
+        isinstance(shard, tuple)
+        and len(shard) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in shard)
+        and 1 <= shard[0] <= shard[1]
+    )
+    if not ok:
+        raise ValueError(f"shard must be a pair (k, n) with 1 <= k <= n; got {shard!r}")
+    return shard
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """The part ``K/N`` (the K-th of N) as ``(K, N)``: ``parse_shard("2/4") == (2, 4)``.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is not two whole numbers ``K/N`` with ``1 <= K <= N``.
+
+    Taught in: the instructor guide (book/instructors.md), section "Grading on several machines".
+    """
+    message = f"shard must be K/N with 1 <= K <= N, got {text!r}"
+    k, slash, n = str(text).strip().partition("/")
+    if not slash or not (k.strip().isdecimal() and n.strip().isdecimal()):
+        raise ValueError(message)
+    shard = (int(k), int(n))
+    if not 1 <= shard[0] <= shard[1]:
+        raise ValueError(message)
+    return shard

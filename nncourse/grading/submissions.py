@@ -10,11 +10,19 @@ Reading a notebook costs at most about its size: the file is read only when smal
 ``MAX_NOTEBOOK_BYTES`` and holding at most ``MAX_JSON_STRINGS`` strings, parsed as JSON (no schema validation, no parsing of its code), and only its code
 cells are kept, within ``MAX_CODE_BYTES`` and ``MAX_CELLS``. A symbolic link is not followed.
 
-Taught in: the instructor guide (book/instructors.md), sections "Grading" and "Reading the gradebook".
+With ``--shard K/N`` a run grades only the submissions of part K: a key belongs to part
+``int(sha256(key), 16) mod N + 1``. The part of a submission depends on its key alone, not on which other
+submissions exist or in what order they are found, so a late submission added to the folder lands in one
+part and moves no other submission between parts (sorting the keys and cutting the list into N slices
+would move them).
+
+Taught in: the instructor guide (book/instructors.md), sections "Grading", "Reading the gradebook" and
+"Grading on several machines".
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -95,13 +103,35 @@ def collect_submissions(paths: list[Path]) -> list[Submission]:
     return submissions
 
 
-def resolve_secret(secret: str | None, out: Path) -> tuple[str, str]:
-    """The secret that seeds the hidden inputs, and where it came from."""
+def shard_of(key: str, n: int) -> int:
+    """The part (1 to ``n``) that the submission ``key`` belongs to: ``int(sha256(key), 16) % n + 1``."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest, "big") % n + 1
+
+
+def select_shard(submissions: list[Submission], shard: tuple[int, int] | None) -> list[Submission]:
+    """The submissions of part ``shard = (k, n)``, in the order given (all of them for None)."""
+    if shard is None:
+        return list(submissions)
+    k, n = shard
+    return [s for s in submissions if shard_of(s.key, n) == k]
+
+
+def resolve_secret(secret: str | None, out: Path, create: bool = True) -> tuple[str, str]:
+    """The secret that seeds the hidden inputs, and where it came from.
+
+    ``create=False`` (a folder graded before, with a secret given then): refuse to make a new
+    ``secret.txt``, whose random secret could only be refused by the folder's ``grading.json``.
+    """
     if secret:
         return secret, "--secret"
     if os.environ.get(SECRET_ENV):
         return os.environ[SECRET_ENV], f"${SECRET_ENV}"
     path = out / "secret.txt"
+    if not path.exists() and not create:
+        raise ValueError(
+            f"{out} was graded with a secret given by --secret or ${SECRET_ENV}: give the same one"
+        )
     if not path.exists():
         out.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
