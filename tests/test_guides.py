@@ -4,11 +4,14 @@ Both show the exercises table read from the specs (glued from ``exercise_table``
 exercises or points by hand. The checks page quotes the feedback as it is printed: its problem-line
 table and examples are compared with what :mod:`nncourse.exercises.compare` and
 :func:`nncourse.checks.run_public_checks` really print for wrong functions, so that a change of the
-feedback's wording fails here until the page is updated.
+feedback's wording fails here until the page is updated. The instructor guide's GitHub Actions workflow
+(``examples/grade-in-shards.yml``, included in the page) is parsed and held to the command line: one
+part per job, ``--shard K/N`` with the same N everywhere, the parts merged by ``nncourse report``.
 """
 
 import linecache
 import re
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -214,3 +217,70 @@ def test_examples_are_the_real_feedback(exercise, function):
                 assert line.startswith(shown.removesuffix("..."))
             else:
                 assert line in text.splitlines(), f"the page does not quote {line!r}"
+
+
+# -- the GitHub Actions workflow of "Grading on several machines" -------------------------------
+
+WORKFLOW = BOOK.parent / "examples" / "grade-in-shards.yml"
+
+
+def _workflow():
+    yaml = pytest.importorskip("yaml")
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    flow["on"] = flow.get("on", flow.pop(True, None))  # YAML 1.1 reads the key `on` as True
+    return flow
+
+
+def _runs(job, command):
+    return [s["run"] for s in job["steps"] if command in s.get("run", "")]
+
+
+def test_guide_includes_the_shard_workflow_and_keeps_a_place_for_the_report():
+    text = _text("instructors")
+    assert "```{literalinclude} ../examples/grade-in-shards.yml\n:language: yaml\n```" in text
+    for heading in (
+        "Grading on several machines",
+        "Exporting to Canvas or Moodle",
+        "The class report",
+    ):
+        assert f"\n## {heading}\n" in text
+    assert '--lms canvas --match "SIS Login ID"' in text
+
+
+def test_shard_workflow_grades_every_part_with_the_cli_as_it_is():
+    from nncourse.__main__ import build_parser
+    from nncourse.grading.options import SECRET_ENV, parse_shard
+
+    flow = _workflow()
+    exercise = flow["on"]["workflow_dispatch"]["inputs"]["exercise"]["default"]
+    assert exercise in EXERCISE_IDS
+    job = flow["jobs"]["grade"]
+    shards = job["strategy"]["matrix"]["shard"]
+    n = len(shards)
+    assert n > 1 and shards == list(range(1, n + 1))
+    assert job["env"][SECRET_ENV] == "${{ secrets." + SECRET_ENV + " }}"
+    (command,) = _runs(job, "nncourse grade")
+    assert "--secret" not in command  # from the environment: not readable on a command line
+    names = " ".join(s.get("name", "") for s in job["steps"])
+    assert {int(m) for m in re.findall(r" of (\d+)", names)} == {n}
+    assert {int(m) for m in re.findall(r"/(\d+)\b", command)} == {n}
+    for k in shards:
+        line = command.replace("${{ matrix.shard }}", str(k))
+        argv = shlex.split(line.replace("${{ inputs.exercise }}", exercise))[1:]
+        args, unknown = build_parser().parse_known_args(argv)
+        shard = getattr(args, "shard", None) or unknown[unknown.index("--shard") + 1]
+        assert (shard if isinstance(shard, tuple) else parse_shard(shard)) == (k, n)
+        assert (args.command, args.exercise, args.out) == ("grade", exercise, Path(f"out-{k}"))
+        assert unknown in ([], ["--shard", f"{k}/{n}"])
+    (upload,) = [s["with"] for s in job["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert upload == {"name": "out-${{ matrix.shard }}", "path": "out-${{ matrix.shard }}"}
+
+
+def test_shard_workflow_merges_the_parts_into_one_report_artifact():
+    job = _workflow()["jobs"]["report"]
+    assert job["needs"] == "grade"
+    (download,) = [s["with"] for s in job["steps"] if "download-artifact" in s.get("uses", "")]
+    assert download == {"pattern": "out-*"}
+    assert _runs(job, "nncourse report") == ["nncourse report out-* --out report"]
+    (upload,) = [s["with"] for s in job["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert upload == {"name": "report", "path": "report"}
