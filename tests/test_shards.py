@@ -264,3 +264,24 @@ def test_a_late_submission_joins_one_part_and_moves_no_other(tmp_path):
         )
         assert set(report.results) == first[k] | ({"late.ipynb"} if k == late else set())
         assert [r["submission"] for r in report.rows] == (["late.ipynb"] if k == late else [])
+
+
+def test_a_part_with_its_folders_own_secret_is_warned_about(tmp_path, monkeypatch):
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    (tmp_path / "a.ipynb").write_text("{}")
+    lines = []
+    grade(
+        "sigmoid",
+        [tmp_path / "a.ipynb"],
+        tmp_path / "out",
+        GradingOptions(shard=(1, 1)),
+        lines.append,
+    )
+    assert lines[0] == "part 1 of 1: 1 of 1 submissions"
+    assert (
+        lines[1].startswith("WARNING: the hidden inputs come from")
+        and "cannot be merged" in lines[1]
+    )
+    lines.clear()
+    grade("sigmoid", [tmp_path / "a.ipynb"], tmp_path / "whole", GradingOptions(), lines.append)
+    assert not any("WARNING: the hidden inputs" in line for line in lines)

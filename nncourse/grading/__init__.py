@@ -39,7 +39,7 @@ from nncourse.exercises.spec import Exercise
 from nncourse.grading import sandbox
 from nncourse.grading.gradebook import Gradebook, columns_for, results_name
 from nncourse.grading.kernel import KernelSetup
-from nncourse.grading.options import GradingOptions, Limits
+from nncourse.grading.options import SECRET_ENV, GradingOptions, Limits
 from nncourse.grading.package import build_kernel_package
 from nncourse.grading.plan import payload, plan_calls
 from nncourse.grading.run import Batch, run_in_thread
@@ -90,6 +90,19 @@ def _announce(
         say(f"WARNING: {isolation.warning}")
 
 
+def _announce_part(say, shard: tuple[int, int] | None, n: int, total: int, secret_source: str):
+    """Which part this run grades, and a warning when its secret is the folder's own."""
+    if shard is None:
+        return
+    say(f"part {shard[0]} of {shard[1]}: {n} of {total} submissions")
+    if secret_source.endswith("secret.txt"):
+        say(
+            f"WARNING: the hidden inputs come from {secret_source}, this folder's own secret; parts"
+            " graded with different secrets cannot be merged: give every part the same --secret or"
+            f" ${SECRET_ENV} (or copy one secret.txt into every part's folder first)"
+        )
+
+
 def grade(
     exercise_id: str,
     submissions: list[Path | str],
@@ -112,10 +125,7 @@ def grade(
         before = read_run_info(out)
         secret, secret_source = resolve_secret(options.secret, out, create=before is None)
         _record_run(out, before, run_info(exercise, secret, options.shard), options.regrade)
-        if options.shard:
-            say(
-                f"part {options.shard[0]} of {options.shard[1]}: {len(part)} of {len(found)} submissions"
-            )
+        _announce_part(say, options.shard, len(part), len(found), secret_source)
         todo = _todo(part, book, options.regrade, say)
         _announce(say, isolation, len(todo), exercise_id, secret_source)
         planned = plan_calls(exercise, secret)
