@@ -277,11 +277,9 @@ def test_a_part_with_its_folders_own_secret_is_warned_about(tmp_path, monkeypatc
         GradingOptions(shard=(1, 1)),
         lines.append,
     )
-    assert lines[0] == "part 1 of 1: 1 of 1 submissions"
-    assert (
-        lines[1].startswith("WARNING: the hidden inputs come from")
-        and "cannot be merged" in lines[1]
-    )
+    i = lines.index("part 1 of 1: 1 of 1 submissions")
+    assert lines[i + 1].startswith("WARNING: the hidden inputs come from")
+    assert "cannot be merged" in lines[i + 1]
     lines.clear()
     grade("sigmoid", [tmp_path / "a.ipynb"], tmp_path / "whole", GradingOptions(), lines.append)
     assert not any("WARNING: the hidden inputs" in line for line in lines)
