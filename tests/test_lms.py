@@ -13,6 +13,7 @@ import pytest
 from nncourse.grading.lms import LMS_SYSTEMS, LmsExport, export_grades, match_key
 
 CANVAS_ROSTER = """Student,ID,SIS User ID,SIS Login ID,Section,Sigmoid (4411),Current Score
+,,,,,Manual Posting,
     Points Possible,,,,,16,(read only)
 "Lovelace, Ada",101,u101,ada,Section A,,
 "=HYPERLINK(""http://x"")",102,u102,bob,Section A,,
@@ -108,15 +109,20 @@ def test_matching_rules():
     assert match_key("Ada") != match_key("ada")  # a login is compared as written
 
 
+CASES = {  # system: roster, column, rows, students on the roster
+    "canvas": (CANVAS_ROSTER, "SIS Login ID", ROWS, 4),
+    "moodle": (MOODLE_ROSTER, "Email address", MOODLE_ROWS, 3),
+}
+
+
 @pytest.mark.parametrize("system", LMS_SYSTEMS)
 def test_no_one_is_dropped_silently(tmp_path, system):
-    roster = _write(tmp_path, CANVAS_ROSTER)
-    done = export_grades(system, ROWS, roster, "SIS Login ID", tmp_path, "Sigmoid")
-    students = 4
+    text, column, rows, students = CASES[system]
+    done = export_grades(system, rows, _write(tmp_path, text), column, tmp_path, "Sigmoid")
     assert done.graded + len(done.missing) == students
-    assert done.graded + len(done.unmatched) == len(ROWS)
+    assert done.graded + len(done.unmatched) == len(rows)
     body = _read(done.path)[2 if system == "canvas" else 1 :]
-    assert len(body) == students and sum(1 for line in body if line[-1] == "") == 1
+    assert len(body) == students and sum(1 for line in body if line[-1] == "") == len(done.missing)
 
 
 def test_a_roster_row_without_identifier_gets_an_empty_grade(tmp_path):

@@ -16,7 +16,8 @@ instructor names, and writes the file that LMS imports:
 Matching: the roster's value in ``column`` equals a submission's ``student`` after stripping whitespace
 at both ends; values containing ``@`` (email addresses) are compared without regard to case. The file
 holds the roster's own value, as the LMS knows it. A roster row whose first cell is ``Points Possible``
-(Canvas's own row) is not a student. Every roster student is in the file: without a submission, with an
+is not a student, nor, in a Canvas roster, a row without ``ID``, ``SIS User ID`` and ``SIS Login ID``
+(Canvas's export adds such rows for the points and for assignments posted manually). Every roster student is in the file: without a submission, with an
 empty grade (listed in ``missing``). A submission that matches no one is listed in ``unmatched``, never
 dropped silently. Two roster rows with one identifier, or two submissions of one student, are refused:
 which grade to upload is the instructor's decision.
@@ -198,6 +199,8 @@ def export_grades(
     """
     columns, students = read_roster(Path(roster))
     _check_arguments(system, columns, column, assignment)
+    if system == "canvas":
+        students = [s for s in students if any(s.get(c, "") for c in CANVAS_IDENTITY[1:4])]
     _check_roster(students, column)
     by_student = _by_student(rows)
     keys = [match_key(s[column]) for s in students]
