@@ -17,9 +17,9 @@ Matching: the roster's value in ``column`` equals a submission's ``student`` aft
 at both ends; values containing ``@`` (email addresses) are compared without regard to case. The file
 holds the roster's own value, as the LMS knows it. A roster row whose first cell is ``Points Possible``
 is not a student, nor, in a Canvas roster, a row without ``ID``, ``SIS User ID`` and ``SIS Login ID``
-(Canvas's export adds such rows for the points and for assignments posted manually). Every roster student is in the file: without a submission, with an
-empty grade (listed in ``missing``). A submission that matches no one is listed in ``unmatched``, never
-dropped silently. Two roster rows with one identifier, or two submissions of one student, are refused:
+(Canvas's export adds such rows for the points and for assignments posted manually). Every roster
+student is in the file: without a submission, with an empty grade (listed in ``missing``). A submission
+that matches no one is listed in ``unmatched``, never dropped silently. Two roster rows with one identifier, or two submissions of one student, are refused:
 which grade to upload is the instructor's decision.
 
 The grade is the row's ``score``, whatever its ``status``: a notebook that raised, timed out or crashed
