@@ -5,6 +5,7 @@ Subcommands::
     nncourse assign [ID ...] [--check]             student + solutions notebooks from the sources
     nncourse grade ID SUBMISSION ... --out DIR     grade notebooks into DIR/grades.csv
     nncourse gradescope ID -o autograder.zip       a Gradescope autograder bundle
+    nncourse report OUT [OUT ...] [--out DIR]      the class report: report.html and report.json
 
 Taught in: the instructor guide (book/instructors.md).
 """
@@ -90,6 +91,27 @@ def _gradescope(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """``nncourse report OUT ...``: the class report; exit 2 when the folders cannot be read or merged."""
+    from nncourse.grading.report_text import summary_lines
+    from nncourse.grading.reporting import LmsRequest, write_report
+
+    given = [args.roster is not None, args.lms is not None, args.match is not None]
+    if any(given) and not all(given):
+        print("nncourse report: --roster, --lms and --match go together", file=sys.stderr)
+        return 2
+    lms = LmsRequest(args.lms, args.roster, args.match, args.assignment) if all(given) else None
+    try:
+        written = write_report(args.folders, args.out, args.book_url, lms)
+    except ValueError as error:
+        print(f"nncourse report: {error}", file=sys.stderr)
+        return 2
+    for line in summary_lines(written.report):
+        print(line)
+    print(f"wrote {written.html_path} and {written.json_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``nncourse`` command."""
     parser = argparse.ArgumentParser(
@@ -110,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_assign)
     _add_grade(commands)
     _add_gradescope(commands)
+    _add_report(commands)
     return parser
 
 
@@ -174,6 +197,26 @@ def _add_gradescope(commands) -> None:
         "--secret", metavar="TEXT", help="seed of the hidden inputs (default: a random one)"
     )
     p.set_defaults(run=_gradescope)
+
+
+def _add_report(commands) -> None:
+    """The ``report`` subcommand (book/instructors.md, section "The class report")."""
+    from nncourse.grading.report import DEFAULT_BOOK_URL
+
+    p = commands.add_parser("report", help="the class report of one or more grading folders")
+    p.add_argument("folders", nargs="+", type=Path, metavar="OUT", help="--out folders of grade")
+    p.add_argument("--out", type=Path, metavar="DIR", help="where the report goes (default: OUT)")
+    p.add_argument(
+        "--book-url",
+        default=DEFAULT_BOOK_URL,
+        metavar="URL",
+        help=f"the course's book, for the links to chapters (default: {DEFAULT_BOOK_URL})",
+    )
+    p.add_argument("--roster", type=Path, metavar="ROSTER.csv", help="the LMS's roster export")
+    p.add_argument("--lms", choices=("canvas", "moodle"), help="write a gradebook import file")
+    p.add_argument("--match", metavar="COLUMN", help="the roster column holding the students")
+    p.add_argument("--assignment", default="", metavar="NAME", help="the LMS grade column")
+    p.set_defaults(run=_report)
 
 
 def main(argv: list[str] | None = None) -> int:
