@@ -32,10 +32,11 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; min-width: 60%; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
-td, li, p { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; } li, p { overflow-wrap: anywhere; }
+ol { padding-left: 1.5rem; }
 svg { width: 100%; max-width: 40rem; height: auto; display: block; }
 .warning { border-left: 4px solid #D55E00; padding: 0.25rem 0.75rem; background: #fff3ec; }
-.mistake { border: 1px solid #ccc; border-radius: 4px; padding: 0 1rem; margin: 1rem 0; }
+.mistake { border: 1px solid #ccc; border-radius: 4px; padding: 0 0.75rem; margin: 1rem 0; }
 @media print {
   body { font-size: 11pt; } main { max-width: none; padding: 0; }
   a { color: #000; } a::after { content: " (" attr(href) ")"; font-size: 9pt; }
@@ -74,9 +75,9 @@ def bar_chart(bars: list[tuple[str, int, str]], label: str) -> str:
         parts.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.8:.1f}" height="{h:.1f}"'
             f' fill="{colour}"/>'
-            f'<text x="{x + step * 0.4:.1f}" y="{y - 4:.1f}" font-size="13" text-anchor="middle"'
+            f'<text x="{x + step * 0.4:.1f}" y="{y - 4:.1f}" font-size="15" text-anchor="middle"'
             f' fill="#111">{count}</text>'
-            f'<text x="{x + step * 0.4:.1f}" y="{height - bottom + 16}" font-size="12"'
+            f'<text x="{x + step * 0.4:.1f}" y="{height - bottom + 18}" font-size="14"'
             f' text-anchor="middle" fill="#111">{e(name)}</text>'
         )
     parts.append(
@@ -108,7 +109,7 @@ def _kinds(counts: dict[str, int]) -> str:
 def scores_section(report: dict) -> str:
     """The score histogram, the mean and median, and the status counts."""
     scores, statuses = report["scores"], report["statuses"]
-    bins = [(f"{b['low']:g}–{b['high']:g}", b["count"], BLUE) for b in scores["histogram"]]
+    bins = [(f"{b['low']:g}", b["count"], BLUE) for b in scores["histogram"]]
     status_bars = [(s, n, STATUS_COLOURS.get(s, SKY)) for s, n in statuses.items()]
     rows = [[e(s), str(n)] for s, n in statuses.items()]
     return (
@@ -116,7 +117,9 @@ def scores_section(report: dict) -> str:
         f"<p>Mean score {_number(scores['mean'])}, median {_number(scores['median'])}, lowest"
         f" {_number(scores['min'])}, highest {_number(scores['max'])}, out of"
         f" {_number(scores['max_score'])}.</p>"
-        + bar_chart(bins, "Histogram of the scores, submissions per score range")
+        + bar_chart(bins, "Histogram of the scores, submissions per score range (from)")
+        + "<p>Each bar counts the scores from its label up to the next bar's (the last one"
+        f" includes {_number(scores['max_score'])}).</p>"
         + bar_chart(status_bars, "Submissions per status")
         + table("Submissions per status", ["status", "submissions"], rows)
     )
