@@ -87,7 +87,9 @@ def bar_chart(bars: list[tuple[str, int, str]], label: str) -> str:
 
 
 def table(caption: str, header: list[str], rows: list[list[str]], row_headers: bool = True) -> str:
-    """A table of already escaped cells; the first cell of a row is its header when ``row_headers``."""
+    """A table of already escaped cells; the first cell of a row is its header when ``row_headers``.
+
+    The table scrolls sideways in its own box, which the keyboard can reach (``tabindex``)."""
     head = "".join(f'<th scope="col">{h}</th>' for h in header)
     body = []
     for cells in rows:
@@ -97,7 +99,8 @@ def table(caption: str, header: list[str], rows: list[list[str]], row_headers: b
         cells = "".join(f"{o}{c}</td>" for o, c in zip(numeric, rest, strict=True))
         body.append(f"<tr>{first}{cells}</tr>")
     return (
-        f'<div class="scroll"><table><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
+        f'<div class="scroll" tabindex="0" role="region" aria-label="{caption}"><table>'
+        f"<caption>{caption}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
