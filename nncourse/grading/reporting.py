@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nncourse.exercises import load_exercise
+from nncourse.exercises.spec import Exercise
 from nncourse.grading.classresults import ClassResults, load_class
 from nncourse.grading.report import DEFAULT_BOOK_URL, build_report, clean
 from nncourse.grading.report_html import render
@@ -66,8 +67,11 @@ def write_report(
     out: Path | None = None,
     book_url: str = DEFAULT_BOOK_URL,
     lms: LmsRequest | None = None,
+    exercise: Exercise | None = None,
 ) -> Written:
     """Read ``folders``, write ``report.json`` and ``report.html`` into ``out`` (default: the first).
+
+    ``exercise`` is the one the folders were graded for (default: loaded by the id they name).
 
     Raises
     ------
@@ -75,7 +79,7 @@ def write_report(
         When a folder is not a grading folder, the folders cannot be merged, or the LMS export fails.
     """
     cls = load_class(folders)
-    exercise = load_exercise(cls.exercise)
+    exercise = exercise or load_exercise(cls.exercise)
     out = Path(out) if out is not None else Path(folders[0])
     out.mkdir(parents=True, exist_ok=True)
     exported = export_to_lms(lms, cls, out) if lms is not None else None
