@@ -223,3 +223,11 @@ def test_the_real_lms_module_when_there(tmp_path):
     assert main([*argv, "--match", "SIS Login ID"]) == 0, lms
     report = json.loads((folder / "report.json").read_text())
     assert report["lms"]["missing"] == ["cy"] and report["lms"]["unmatched"] == ["bob.ipynb"]
+
+
+def test_the_page_uses_the_books_okabe_ito_colours():
+    from nncourse.figures import palette
+    from nncourse.grading import report_html
+
+    for name in ("BLUE", "GREEN", "ORANGE", "SKY", "VERMILLION"):
+        assert getattr(report_html, name) == getattr(palette, name)

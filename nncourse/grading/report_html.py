@@ -2,7 +2,7 @@
 
 No script, no font, no stylesheet and no image is fetched: the charts are inline SVG, each with a text
 alternative (``role="img"`` and ``aria-label``), and every number they show is also in a table. Colours
-are the Okabe-Ito palette (:mod:`nncourse.figures.palette`); headings go in order; tables have headers
+are the Okabe-Ito palette (as in :mod:`nncourse.figures.palette`); headings go in order; tables have headers
 with ``scope``; the page reflows down to a phone's 390 px, and prints (``@media print``). Every text is
 HTML-escaped here, whatever :mod:`nncourse.grading.report` already cleaned.
 
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from html import escape
 
-from nncourse.figures.palette import BLUE, GREEN, ORANGE, SKY, VERMILLION
-
+# The Okabe-Ito colours of nncourse.figures.palette (a test holds them equal), written out here so that
+# the report does not import matplotlib.
+BLUE, GREEN, ORANGE, SKY, VERMILLION = "#0072B2", "#009E73", "#E69F00", "#56B4E9", "#D55E00"
 PURPLE = "#CC79A7"  # Okabe-Ito's reddish purple
 STATUS_COLOURS = {"ok": GREEN, "error": VERMILLION, "timeout": ORANGE, "crashed": PURPLE}
 MAX_LISTED = 40  # students named under a mistake; report.json lists them all
