@@ -64,6 +64,7 @@ def test_every_kind_of_compare_and_every_call_status_has_a_report_kind():
     assert kinds.status_kind("a status of 2030") == "other"
     assert kinds.raised_kind("Withheld: nncourse.sigmoid is not available") == "reference"
     assert kinds.raised_kind("ValueError: Withheld") == "exception"
+    assert kinds.raised_kind("Withheld: a class of the notebook's own") == "exception"
 
 
 def entries(results) -> dict[str, dict]:

@@ -164,6 +164,7 @@ def test_hostile_names_and_reasons_are_escaped_bounded_and_cleaned(tmp_path, cap
 def test_clean_strips_control_and_direction_characters():
     assert clean("a\x1b[31mb\u202ec\nd", 100) == "a [31mb c d"
     assert len(clean("x" * 500)) == 120
+    assert clean("e" + "\u0301" * 50) == "e\u0301\u0301"  # no tower of accents over the page
 
 
 def test_summary_says_the_number_of_submissions_and_fits_a_screen(tmp_path):

@@ -99,6 +99,8 @@ def _exercise_of(part: Part) -> str:
     if part.info is not None:
         return part.info.exercise
     found = {row.get("exercise", "") for row in part.rows}
+    if not found:
+        raise ValueError(f"{part.folder} has no graded submission yet, and no grading.json")
     if len(found) != 1:
         raise ValueError(
             f"{part.folder} has no grading.json and its rows name {len(found)} exercises:"

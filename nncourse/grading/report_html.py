@@ -33,11 +33,15 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; min-width: 60%; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
-td { overflow-wrap: break-word; } li, p { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; } li, p, td.long { overflow-wrap: anywhere; }
+td.long { min-width: 12rem; }
 ol { padding-left: 1.5rem; }
 svg { width: 100%; max-width: 40rem; height: auto; display: block; }
 .warning { border-left: 4px solid #D55E00; padding: 0.25rem 0.75rem; background: #fff3ec; }
 .mistake { border: 1px solid #ccc; border-radius: 4px; padding: 0 0.75rem; margin: 1rem 0; }
+@media (max-width: 600px) {
+  main { padding: 0.75rem; } table { font-size: 0.875rem; } th, td { padding: 0.2rem 0.3rem; }
+}
 @media print {
   body { font-size: 11pt; } main { max-width: none; padding: 0; }
   a { color: #000; } a::after { content: " (" attr(href) ")"; font-size: 9pt; }
@@ -96,7 +100,11 @@ def table(caption: str, header: list[str], rows: list[list[str]], row_headers: b
     for cells in rows:
         first, *rest = cells
         first = f'<th scope="row">{first}</th>' if row_headers else f"<td>{first}</td>"
-        numeric = ['<td class="n">' if c[:1].isdigit() or c[:1] == "–" else "<td>" for c in rest]
+        numeric = [
+            '<td class="n">' if c[:1].isdigit() or c[:1] == "–" else
+            '<td class="long">' if len(c) > 40 else "<td>"
+            for c in rest
+        ]  # fmt: skip
         cells = "".join(f"{o}{c}</td>" for o, c in zip(numeric, rest, strict=True))
         body.append(f"<tr>{first}{cells}</tr>")
     return (
