@@ -232,3 +232,19 @@ def test_the_page_uses_the_books_okabe_ito_colours():
 
     for name in ("BLUE", "GREEN", "ORANGE", "SKY", "VERMILLION"):
         assert getattr(report_html, name) == getattr(palette, name)
+
+
+def test_a_cell_that_called_the_withheld_reference_needs_a_look(tmp_path):
+    reason = "code cell 3 raised Withheld: nncourse.sigmoid is not available while grading"
+    folder = write_folder(tmp_path / "c", {"a.ipynb": "none"}, reason=reason)
+    (look,) = report_of(folder)["needs_a_look"]
+    assert look["reference"] and look["reason"] == reason
+    fake = write_folder(
+        tmp_path / "f", {"b.ipynb": "none"}, reason="code cell 1 raised Withheld: x"
+    )
+    assert report_of(fake)["needs_a_look"] == []
+
+
+def test_a_function_that_called_the_reference_is_named_in_the_reason(tmp_path):
+    (look,) = report_of(write_folder(tmp_path / "w", {"a.ipynb": "withheld"}))["needs_a_look"]
+    assert look["reason"] == "called nncourse's own answer in sigmoid" and look["status"] == "ok"

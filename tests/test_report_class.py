@@ -219,6 +219,7 @@ def test_submissions_that_need_a_look(graded_class):
         "reference-0.ipynb", "reference-1.ipynb", "reference_cell-0.ipynb"
     ]  # fmt: skip
     assert look["top_loop-0.ipynb"]["status"] == "timeout"
+    assert "called nncourse's own answer in sigmoid_grad" in look["reference-0.ipynb"]["reason"]
     assert look["reference_cell-0.ipynb"]["status"] == "error"
 
 

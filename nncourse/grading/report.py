@@ -194,23 +194,33 @@ def _section(exercise: Exercise, function: str) -> str:
     return ""
 
 
-def uses_reference(row: dict[str, str], results: dict) -> bool:
-    """True when a function raised the kernel's ``Withheld`` (it called nncourse's own answer), or a
-    cell did."""
-    kinds = {t["extra_data"].get("kind") for t in _tests(results)}
-    return "reference" in kinds or "raised Withheld: nncourse." in row.get("reason", "")
+def reference_functions(results: dict) -> list[str]:
+    """The functions of one submission that raised the kernel's ``Withheld`` (called nncourse's own
+    answer), in the exercise's order."""
+    found = [t["extra_data"].get("function") for t in _tests(results)]
+    kinds = [t["extra_data"].get("kind") for t in _tests(results)]
+    return list(
+        dict.fromkeys(str(f) for f, k in zip(found, kinds, strict=True) if k == "reference")
+    )
 
 
 def needs_a_look(cls: ClassResults) -> list[dict]:
-    """The submissions whose status is not ``ok`` or that used nncourse's reference, with why."""
+    """The submissions whose status is not ``ok`` or that used nncourse's reference (a function, or a
+    cell that raised ``Withheld``), with why."""
     found = []
     for row in cls.rows:
-        reference = uses_reference(row, cls.results.get(row["submission"], {}))
-        if row.get("status") in LOOK_STATUSES or reference or row.get("status") not in STATUSES:
+        functions = reference_functions(cls.results.get(row["submission"], {}))
+        in_cell = "raised Withheld: nncourse." in row.get("reason", "")
+        reason = row.get("reason", "")
+        if functions:
+            reason = f"{reason}; " if reason else ""
+            reason += f"called nncourse's own answer in {', '.join(functions)}"
+        status = row.get("status", "")
+        if status in LOOK_STATUSES or functions or in_cell or status not in STATUSES:
             found.append({
                 "submission": clean(row["submission"]), "student": _student(row),
-                "status": clean(row.get("status", ""), 40),
-                "reason": clean(row.get("reason", ""), MAX_REASON), "reference": reference,
+                "status": clean(status, 40), "reason": clean(reason, MAX_REASON),
+                "reference": bool(functions) or in_cell,
             })  # fmt: skip
     return found
 
