@@ -248,3 +248,14 @@ def test_a_cell_that_called_the_withheld_reference_needs_a_look(tmp_path):
 def test_a_function_that_called_the_reference_is_named_in_the_reason(tmp_path):
     (look,) = report_of(write_folder(tmp_path / "w", {"a.ipynb": "withheld"}))["needs_a_look"]
     assert look["reason"] == "called nncourse's own answer in sigmoid" and look["status"] == "ok"
+
+
+def test_results_written_before_extra_data_still_count_their_failures(tmp_path):
+    folder = write_folder(tmp_path / "old", {"a.ipynb": "sign", "b.ipynb": "none"})
+    for path in (folder / "results").glob("*.json"):
+        data = json.loads(path.read_text())
+        for t in data["tests"]:
+            del t["extra_data"]
+        path.write_text(json.dumps(data))
+    sigmoid = report_of(folder)["questions"][0]
+    assert sigmoid["passed"] == 1 and sigmoid["kinds"] == {"other": 1}

@@ -56,11 +56,23 @@ def _number(text: object) -> float | None:
 
 
 def _tests(results: dict) -> list[dict]:
-    """The test entries of one results.json that carry the report's ``extra_data``."""
+    """The test entries of one results.json, each with the report's ``extra_data``. An entry written
+    before extra_data existed gets it from its name (``"function: check"``) and its score: kind
+    ``other`` when it lost points."""
     tests = results.get("tests")
     if not isinstance(tests, list):
         return []
-    return [t for t in tests if isinstance(t, dict) and isinstance(t.get("extra_data"), dict)]
+    found = []
+    for t in tests:
+        if not isinstance(t, dict):
+            continue
+        if not isinstance(t.get("extra_data"), dict):
+            function, _, check = str(t.get("name", "")).partition(": ")
+            lost = _number(t.get("score")) != _number(t.get("max_score"))
+            t = {**t, "extra_data": {"function": function, "check": check, "hint": "",
+                                     "kind": "other" if lost else None}}  # fmt: skip
+        found.append(t)
+    return found
 
 
 def histogram(scores: list[float], max_score: float, bins: int = BINS) -> list[dict]:
