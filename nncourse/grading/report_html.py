@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from html import escape
 
+from nncourse.grading.report_text import submissions
+
 # The Okabe-Ito colours of nncourse.figures.palette (a test holds them equal), written out here so that
 # the report does not import matplotlib.
 BLUE, GREEN, ORANGE, SKY, VERMILLION = "#0072B2", "#009E73", "#E69F00", "#56B4E9", "#D55E00"
@@ -150,7 +152,7 @@ def mistakes_section(report: dict) -> str:
         hint = f"<p><strong>Hint:</strong> {e(m['hint'])}</p>" if m["hint"] else ""
         items.append(
             f'<li class="mistake"><h3>{e(m["function"])}: {e(m["kind"])}</h3>'
-            f"<p>{e(m['description'])}: {m['count']} submissions.</p>{hint}"
+            f"<p>{e(m['description'])}: {submissions(m['count'])}.</p>{hint}"
             f'<p><a href="{e(m["link"])}">Where the chapter teaches the fix</a></p>'
             f"<p>Made by: {_students(m['students'])}</p></li>"
         )
@@ -232,7 +234,7 @@ def intro(report: dict) -> str:
         for p in report["parts"]
     )
     text = (
-        f"<h1>Class report: {e(ex['title'])}</h1><p>{report['submissions']} submissions of the"
+        f"<h1>Class report: {e(ex['title'])}</h1><p>{submissions(report['submissions'])} of the"
         f" exercise <code>{e(ex['id'])}</code>, read from {folders}.</p>"
     )
     if report["missing_parts"]:

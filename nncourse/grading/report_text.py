@@ -20,6 +20,11 @@ def _names(names: list[str]) -> str:
     return (shown + (f" and {more} more" if more > 0 else "")) or "none"
 
 
+def submissions(n: int) -> str:
+    """``"1 submission"``, ``"2 submissions"``."""
+    return f"{n} submission" + ("" if n == 1 else "s")
+
+
 def _num(value: object) -> str:
     return "-" if value is None else f"{value:g}"
 
@@ -28,7 +33,7 @@ def summary_lines(report: dict) -> list[str]:
     """The summary: submissions, mean and median score, statuses, top mistakes, what needs a look."""
     s, t = report["scores"], report["time"]
     lines = [
-        f"{report['submissions']} submissions of {report['exercise']['id']!r}"
+        f"{submissions(report['submissions'])} of {report['exercise']['id']!r}"
         f" from {len(report['parts'])} folder(s)",
         f"score: mean {_num(s['mean'])}, median {_num(s['median'])} of {_num(s['max_score'])}",
         "status: " + ", ".join(f"{clean(k, 20)} {n}" for k, n in report["statuses"].items()),
@@ -37,7 +42,7 @@ def summary_lines(report: dict) -> list[str]:
         lines.append("WARNING: parts missing: " + ", ".join(map(str, report["missing_parts"])))
     lines.append("most common mistakes:" if report["top_mistakes"] else "no mistakes")
     for i, m in enumerate(report["top_mistakes"], 1):
-        lines.append(f"  {i}. {clean(m['function'], 40)}: {m['kind']} ({m['count']} submissions)")
+        lines.append(f"  {i}. {clean(m['function'], 40)}: {m['kind']} ({submissions(m['count'])})")
     look = report["needs_a_look"]
     if look:
         lines.append(f"need a look: {len(look)}: " + _names([x["submission"] for x in look]))
