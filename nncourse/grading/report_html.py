@@ -127,13 +127,14 @@ def scores_section(report: dict) -> str:
     status_bars = [(s, n, STATUS_COLOURS.get(s, SKY)) for s, n in statuses.items()]
     rows = [[e(s), str(n)] for s, n in statuses.items()]
     return (
-        "<h2>Scores and statuses</h2>"
+        "<h2>Scores and statuses</h2><h3>Scores</h3>"
         f"<p>Mean score {_number(scores['mean'])}, median {_number(scores['median'])}, lowest"
         f" {_number(scores['min'])}, highest {_number(scores['max'])}, out of"
         f" {_number(scores['max_score'])}.</p>"
         + bar_chart(bins, "Histogram of the scores, submissions per score range (from)")
         + "<p>Each bar counts the scores from its label up to the next bar's (the last one"
         f" includes {_number(scores['max_score'])}).</p>"
+        + "<h3>Statuses</h3>"
         + bar_chart(status_bars, "Submissions per status")
         + table("Submissions per status", ["status", "submissions"], rows)
     )
