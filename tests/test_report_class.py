@@ -244,6 +244,7 @@ def test_scores_follow_the_lost_checks(graded_class):
 def test_time_and_the_html_page(graded_class):
     report, out = graded_class
     assert report["time"]["measured"] == N and len(report["time"]["slowest"]) == 5
-    assert report["time"]["slowest"][0]["submission"] == "top_loop-0.ipynb"
+    slowest = [s["submission"] for s in report["time"]["slowest"]]
+    assert "top_loop-0.ipynb" in slowest  # it ran out of its 20 s (not a timing assertion)
     html = (out / "report.html").read_text()
     assert "<img" not in html and "<script" not in html
