@@ -204,8 +204,16 @@ def _add_report(commands) -> None:
     from nncourse.grading.report import DEFAULT_BOOK_URL
 
     p = commands.add_parser("report", help="the class report of one or more grading folders")
-    p.add_argument("folders", nargs="+", type=Path, metavar="OUT", help="--out folders of grade")
-    p.add_argument("--out", type=Path, metavar="DIR", help="where the report goes (default: OUT)")
+    p.add_argument(
+        "folders",
+        nargs="+",
+        type=Path,
+        metavar="OUT",
+        help="grading folders (the --out of `nncourse grade`)",
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="where the report goes (default: the first OUT)"
+    )
     p.add_argument(
         "--book-url",
         default=DEFAULT_BOOK_URL,
@@ -215,7 +223,12 @@ def _add_report(commands) -> None:
     p.add_argument("--roster", type=Path, metavar="ROSTER.csv", help="the LMS's roster export")
     p.add_argument("--lms", choices=("canvas", "moodle"), help="write a gradebook import file")
     p.add_argument("--match", metavar="COLUMN", help="the roster column holding the students")
-    p.add_argument("--assignment", default="", metavar="NAME", help="the LMS grade column")
+    p.add_argument(
+        "--assignment",
+        default="",
+        metavar="NAME",
+        help="the LMS grade column (default: the exercise id)",
+    )
     p.set_defaults(run=_report)
 
 
