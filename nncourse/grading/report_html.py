@@ -126,6 +126,11 @@ def scores_section(report: dict) -> str:
     bins = [(f"{b['low']:g}", b["count"], BLUE) for b in scores["histogram"]]
     status_bars = [(s, n, STATUS_COLOURS.get(s, SKY)) for s, n in statuses.items()]
     rows = [[e(s), str(n)] for s, n in statuses.items()]
+    last = len(scores["histogram"]) - 1
+    ranges = [
+        [f"{b['low']:g} to {b['high']:g}" + (" (included)" if i == last else ""), str(b["count"])]
+        for i, b in enumerate(scores["histogram"])
+    ]
     return (
         "<h2>Scores and statuses</h2><h3>Scores</h3>"
         f"<p>Mean score {_number(scores['mean'])}, median {_number(scores['median'])}, lowest"
@@ -134,6 +139,7 @@ def scores_section(report: dict) -> str:
         + bar_chart(bins, "Histogram of the scores, submissions per score range (from)")
         + "<p>Each bar counts the scores from its label up to the next bar's (the last one"
         f" includes {_number(scores['max_score'])}).</p>"
+        + table("Submissions per score range", ["scores", "submissions"], ranges)
         + "<h3>Statuses</h3>"
         + bar_chart(status_bars, "Submissions per status")
         + table("Submissions per status", ["status", "submissions"], rows)
