@@ -3,7 +3,7 @@
 Subcommands::
 
     nncourse assign [ID ...] [--check]             student + solutions notebooks from the sources
-    nncourse grade ID SUBMISSION ... --out DIR     grade notebooks into DIR/grades.csv
+    nncourse grade ID SUBMISSION ... --out DIR     grade notebooks into DIR/grades.csv [--shard K/N]
     nncourse gradescope ID -o autograder.zip       a Gradescope autograder bundle
     nncourse report OUT [OUT ...] [--out DIR]      the class report: report.html and report.json
 
@@ -48,13 +48,23 @@ def _say(args: argparse.Namespace):
     return say
 
 
+def _shard(text: str) -> tuple[int, int]:
+    """``--shard K/N`` as ``(K, N)`` (:func:`nncourse.grading.options.parse_shard`)."""
+    try:
+        from nncourse.grading.options import parse_shard
+    except ImportError:  # pragma: no cover (a grader without parts)
+        raise ValueError("this nncourse cannot grade in parts (--shard)") from None
+    return parse_shard(text)
+
+
 def _grade(args: argparse.Namespace) -> int:
     """``nncourse grade``: exit 0 when every submission has a row in grades.csv."""
     from nncourse.grading import GradingOptions, Limits, grade
 
     try:
         limits = Limits(args.timeout, args.call_timeout, args.memory or None)
-        options = GradingOptions(limits, args.jobs, args.secret, args.sandbox, args.regrade)
+        part = {"shard": _shard(args.shard)} if args.shard is not None else {}
+        options = GradingOptions(limits, args.jobs, args.secret, args.sandbox, args.regrade, **part)
         report = grade(args.exercise, args.submissions, args.out, options, progress=_say(args))
     except ValueError as error:
         print(f"nncourse grade: {error}", file=sys.stderr)
@@ -181,6 +191,12 @@ def _add_grade(commands) -> None:
         help="isolation of the kernels: auto (the strongest that works here, saying so when it is not"
         " bwrap), bwrap (bubblewrap, required), user (an unprivileged user; the grader runs as root),"
         " none (scores only as trustworthy as the notebooks)",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only the K-th of N deterministic parts of the submissions, e.g. 2/4 (one part per"
+        " machine, the same --secret on each; merge the folders with `nncourse report`)",
     )
     p.add_argument("--regrade", action="store_true", help="grade again those in grades.csv")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
