@@ -158,27 +158,7 @@ def _add_grade(commands) -> None:
         help="notebooks or folders of notebooks",
     )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="where grades.csv goes")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="time limit per submission, whole notebook (default: 60)",
-    )
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="submissions graded at once")
-    p.add_argument(
-        "--call-timeout",
-        type=float,
-        metavar="SECONDS",
-        help="time limit of one call of a student function (default: timeout/4, between 1 and 10)",
-    )
-    p.add_argument(
-        "--memory",
-        type=int,
-        default=4096,
-        metavar="MB",
-        help="memory limit of each submission, all its processes together, 0 for none (default: 4096)",
-    )
+    _add_limits(p)
     p.add_argument(
         "--secret",
         metavar="TEXT",
@@ -201,6 +181,31 @@ def _add_grade(commands) -> None:
     p.add_argument("--regrade", action="store_true", help="grade again those in grades.csv")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(run=_grade)
+
+
+def _add_limits(p) -> None:
+    """The limits of ``grade``: time per submission and per call, memory, jobs."""
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="time limit per submission, whole notebook (default: 60)",
+    )
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="submissions graded at once")
+    p.add_argument(
+        "--call-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time limit of one call of a student function (default: timeout/4, between 1 and 10)",
+    )
+    p.add_argument(
+        "--memory",
+        type=int,
+        default=4096,
+        metavar="MB",
+        help="memory limit of each submission, all its processes together, 0 for none (default: 4096)",
+    )
 
 
 def _add_gradescope(commands) -> None:
