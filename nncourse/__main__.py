@@ -3,8 +3,9 @@
 Subcommands::
 
     nncourse assign [ID ...] [--check]             student + solutions notebooks from the sources
-    nncourse grade ID SUBMISSION ... --out DIR     grade notebooks into DIR/grades.csv
+    nncourse grade ID SUBMISSION ... --out DIR     grade notebooks into DIR/grades.csv [--shard K/N]
     nncourse gradescope ID -o autograder.zip       a Gradescope autograder bundle
+    nncourse report OUT [OUT ...] [--out DIR]      the class report: report.html and report.json
 
 Taught in: the instructor guide (book/instructors.md).
 """
@@ -47,13 +48,23 @@ def _say(args: argparse.Namespace):
     return say
 
 
+def _shard(text: str) -> tuple[int, int]:
+    """``--shard K/N`` as ``(K, N)`` (:func:`nncourse.grading.options.parse_shard`)."""
+    try:
+        from nncourse.grading.options import parse_shard
+    except ImportError:  # pragma: no cover (a grader without parts)
+        raise ValueError("this nncourse cannot grade in parts (--shard)") from None
+    return parse_shard(text)
+
+
 def _grade(args: argparse.Namespace) -> int:
     """``nncourse grade``: exit 0 when every submission has a row in grades.csv."""
     from nncourse.grading import GradingOptions, Limits, grade
 
     try:
         limits = Limits(args.timeout, args.call_timeout, args.memory or None)
-        options = GradingOptions(limits, args.jobs, args.secret, args.sandbox, args.regrade)
+        part = {"shard": _shard(args.shard)} if args.shard is not None else {}
+        options = GradingOptions(limits, args.jobs, args.secret, args.sandbox, args.regrade, **part)
         report = grade(args.exercise, args.submissions, args.out, options, progress=_say(args))
     except ValueError as error:
         print(f"nncourse grade: {error}", file=sys.stderr)
@@ -90,6 +101,27 @@ def _gradescope(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """``nncourse report OUT ...``: the class report; exit 2 when the folders cannot be read or merged."""
+    from nncourse.grading.report_text import summary_lines
+    from nncourse.grading.reporting import LmsRequest, write_report
+
+    given = [args.roster is not None, args.lms is not None, args.match is not None]
+    if any(given) and not all(given):
+        print("nncourse report: --roster, --lms and --match go together", file=sys.stderr)
+        return 2
+    lms = LmsRequest(args.lms, args.roster, args.match, args.assignment) if all(given) else None
+    try:
+        written = write_report(args.folders, args.out, args.book_url, lms)
+    except ValueError as error:
+        print(f"nncourse report: {error}", file=sys.stderr)
+        return 2
+    for line in summary_lines(written.report):
+        print(line)
+    print(f"wrote {written.html_path} and {written.json_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``nncourse`` command."""
     parser = argparse.ArgumentParser(
@@ -110,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_assign)
     _add_grade(commands)
     _add_gradescope(commands)
+    _add_report(commands)
     return parser
 
 
@@ -125,6 +158,33 @@ def _add_grade(commands) -> None:
         help="notebooks or folders of notebooks",
     )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="where grades.csv goes")
+    _add_limits(p)
+    p.add_argument(
+        "--secret",
+        metavar="TEXT",
+        help="seed of the hidden inputs (default: $NNCOURSE_GRADING_SECRET, else DIR/secret.txt)",
+    )
+    p.add_argument(
+        "--sandbox",
+        choices=SANDBOX_CHOICES,
+        default="auto",
+        help="isolation of the kernels: auto (the strongest that works here, saying so when it is not"
+        " bwrap), bwrap (bubblewrap, required), user (an unprivileged user; the grader runs as root),"
+        " none (scores only as trustworthy as the notebooks)",
+    )
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only the K-th of N deterministic parts of the submissions, e.g. 2/4 (one part per"
+        " machine, the same --secret on each; merge the folders with `nncourse report`)",
+    )
+    p.add_argument("--regrade", action="store_true", help="grade again those in grades.csv")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(run=_grade)
+
+
+def _add_limits(p) -> None:
+    """The limits of ``grade``: time per submission and per call, memory, jobs."""
     p.add_argument(
         "--timeout",
         type=float,
@@ -146,22 +206,6 @@ def _add_grade(commands) -> None:
         metavar="MB",
         help="memory limit of each submission, all its processes together, 0 for none (default: 4096)",
     )
-    p.add_argument(
-        "--secret",
-        metavar="TEXT",
-        help="seed of the hidden inputs (default: $NNCOURSE_GRADING_SECRET, else DIR/secret.txt)",
-    )
-    p.add_argument(
-        "--sandbox",
-        choices=SANDBOX_CHOICES,
-        default="auto",
-        help="isolation of the kernels: auto (the strongest that works here, saying so when it is not"
-        " bwrap), bwrap (bubblewrap, required), user (an unprivileged user; the grader runs as root),"
-        " none (scores only as trustworthy as the notebooks)",
-    )
-    p.add_argument("--regrade", action="store_true", help="grade again those in grades.csv")
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
-    p.set_defaults(run=_grade)
 
 
 def _add_gradescope(commands) -> None:
@@ -174,6 +218,39 @@ def _add_gradescope(commands) -> None:
         "--secret", metavar="TEXT", help="seed of the hidden inputs (default: a random one)"
     )
     p.set_defaults(run=_gradescope)
+
+
+def _add_report(commands) -> None:
+    """The ``report`` subcommand (book/instructors.md, section "The class report")."""
+    from nncourse.grading.report import DEFAULT_BOOK_URL
+
+    p = commands.add_parser("report", help="the class report of one or more grading folders")
+    p.add_argument(
+        "folders",
+        nargs="+",
+        type=Path,
+        metavar="OUT",
+        help="grading folders (the --out of `nncourse grade`)",
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="where the report goes (default: the first OUT)"
+    )
+    p.add_argument(
+        "--book-url",
+        default=DEFAULT_BOOK_URL,
+        metavar="URL",
+        help=f"the course's book, for the links to chapters (default: {DEFAULT_BOOK_URL})",
+    )
+    p.add_argument("--roster", type=Path, metavar="ROSTER.csv", help="the LMS's roster export")
+    p.add_argument("--lms", choices=("canvas", "moodle"), help="write a gradebook import file")
+    p.add_argument("--match", metavar="COLUMN", help="the roster column holding the students")
+    p.add_argument(
+        "--assignment",
+        default="",
+        metavar="NAME",
+        help="the LMS grade column (default: the exercise id)",
+    )
+    p.set_defaults(run=_report)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -241,6 +241,7 @@ def _hidden_arithmetic(name, expressions, hint=""):
 
 GRAD_OF = Question(
     function="grad_of",
+    section="computation-graphs-and-automatic-differentiation",
     reference=grad_of,
     checks=[
         _arithmetic_check(
@@ -277,6 +278,7 @@ GRAD_OF = Question(
 
 GRAD_OF_FUNCTION = Question(
     function="grad_of_function",
+    section="computation-graphs-and-automatic-differentiation",
     reference=grad_of_function,
     checks=[
         Check("tanh at 0.5", [("tanh(x)", 0.5)], hint=TANH_HINT),
@@ -307,6 +309,7 @@ GRAD_OF_FUNCTION = Question(
 
 BACKWARD_TWICE = Question(
     function="backward_twice",
+    section="computation-graphs-and-automatic-differentiation",
     reference=backward_twice,
     checks=[
         Check("zeroed, then backward again", [(0.5, -1.5)], hint=SEED_HINT),
@@ -321,6 +324,7 @@ BACKWARD_TWICE = Question(
 
 DEEP_CHAIN = Question(
     function="deep_chain",
+    section="computation-graphs-and-automatic-differentiation",
     reference=deep_chain,
     checks=[
         Check("a chain of 5 steps", [(2.0, 5)], hint="Each step multiplies the gradient by 0.999."),
@@ -336,6 +340,7 @@ DEEP_CHAIN = Question(
 
 MLP_GRADIENTS = Question(
     function="mlp_gradients",
+    section="computation-graphs-and-automatic-differentiation",
     reference=mlp_gradients,
     checks=[
         Check(
@@ -359,6 +364,7 @@ MLP_GRADIENTS = Question(
 
 TRAIN_MLP = Question(
     function="train_mlp",
+    section="computation-graphs-and-automatic-differentiation",
     reference=train_mlp,
     checks=[
         Check(

@@ -131,6 +131,7 @@ LAST_BATCH_HINT = (
 
 LOGITS = Question(
     function="logits",
+    section="logistic-regression-from-scratch",
     reference=logits,
     checks=[
         Check("five examples, three classes", [(X_SMALL, W_SMALL, B_SMALL)], hint=BIAS_HINT),
@@ -145,6 +146,7 @@ LOGITS = Question(
 
 CROSS_ENTROPY = Question(
     function="cross_entropy",
+    section="logistic-regression-from-scratch",
     reference=cross_entropy,
     checks=[
         Check(
@@ -181,6 +183,7 @@ CROSS_ENTROPY = Question(
 
 GRADIENTS = Question(
     function="gradients",
+    section="the-gradient-of-logistic-regression",
     reference=gradients,
     parts=("dW", "db"),
     checks=[
@@ -229,6 +232,7 @@ GRADIENTS = Question(
 
 SGD_EPOCH = Question(
     function="sgd_epoch",
+    section="batch-stochastic-and-mini-batch-descent",
     reference=sgd_epoch,
     parts=("W", "b"),
     checks=[
@@ -262,6 +266,7 @@ SGD_EPOCH = Question(
 
 TRAIN = Question(
     function="train",
+    section="logistic-regression-from-scratch",
     reference=train,
     parts=("W", "b"),
     checks=[
@@ -287,6 +292,7 @@ TRAIN = Question(
 
 ACCURACY = Question(
     function="accuracy",
+    section="checking-against-the-package-and-scikit-learn",
     reference=accuracy,
     checks=[
         Check(

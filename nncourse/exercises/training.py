@@ -128,6 +128,7 @@ def _two_populations(rng, n_train=8, n_val=5, d=3):
 
 SPLIT_INDICES = Question(
     function="split_indices",
+    section="training-validation-and-test-sets",
     reference=split_indices,
     parts=("train", "val"),
     checks=[
@@ -155,6 +156,7 @@ SPLIT_INDICES = Question(
 
 STANDARDISE = Question(
     function="standardise",
+    section="training-validation-and-test-sets",
     reference=standardise,
     parts=("Z_train", "Z_val"),
     checks=[
@@ -196,6 +198,7 @@ STANDARDISE = Question(
 
 L2_PENALTY = Question(
     function="l2_penalty",
+    section="l2-regularisation",
     reference=l2_penalty,
     checks=[
         Check(
@@ -217,6 +220,7 @@ L2_PENALTY = Question(
 
 L2_GRADIENT = Question(
     function="l2_gradient",
+    section="l2-regularisation",
     reference=l2_gradient,
     checks=[
         Check(
@@ -236,6 +240,7 @@ L2_GRADIENT = Question(
 
 DROPOUT = Question(
     function="dropout_from_seed",
+    section="dropout",
     reference=dropout_from_seed,
     checks=[
         Check(
@@ -278,6 +283,7 @@ DROPOUT = Question(
 
 BEST_CHECKPOINT = Question(
     function="best_checkpoint",
+    section="overfitting-and-early-stopping",
     reference=best_checkpoint,
     parts=("epoch", "weights[epoch]"),
     checks=[

@@ -16,8 +16,9 @@ import builtins
 import re
 from dataclasses import dataclass
 
-from nncourse.exercises.compare import assess, format_value
-from nncourse.exercises.spec import Call, Exercise
+from nncourse.exercises.compare import Problem, assess, format_value
+from nncourse.exercises.spec import Call, Check, Exercise, Question
+from nncourse.grading import kinds
 from nncourse.grading.harness import CallStatus, RunStatus
 from nncourse.grading.options import MAX_FIELD_CHARS
 from nncourse.grading.plan import PlannedCall
@@ -123,21 +124,83 @@ def public_problem(problem: str) -> str:
     return f"the result differs from the expected one ({', '.join(dict.fromkeys(kinds))})"
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A failed check: the text the student may read, and what the class report records of it.
+
+    ``problem`` is what the hint is chosen from (:meth:`Question.hint_for`, as in the notebook);
+    ``detail`` the kinds of :func:`~nncourse.exercises.compare.assess`, or the call's status; ``kinds``
+    the same as report kinds (:mod:`nncourse.grading.kinds`). None of them holds the student's text.
+    """
+
+    text: str
+    problem: str
+    detail: tuple[str, ...]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The report kinds of ``detail``, each once, in order."""
+        status = self.detail[0] if len(self.detail) == 1 else ""
+        if status in kinds.FROM_STATUS and status not in ("raised", "mutated"):
+            return (kinds.status_kind(status),)
+        return tuple(dict.fromkeys(kinds.compare_kind(k) for k in self.detail)) or ("other",)
+
+
+def failure_detail(problem: str, result: CallResult) -> tuple[tuple[str, ...], str]:
+    """The raw kinds of a failed call and the problem its hint is chosen from (no student text)."""
+    if result.status is CallStatus.RAISED:
+        kind = kinds.raised_kind(result.error)
+        if kind == "exception":
+            kind = "broadcast" if "could not be broadcast" in result.error else "raised"
+        return (kind,), Problem(str(problem), kind)
+    if result.status is CallStatus.RETURNED and getattr(problem, "kinds", ()):
+        return tuple(problem.kinds), problem
+    return (result.status.value,), str(problem)
+
+
 def check_problems(planned: list[PlannedCall], results: dict[str, CallResult]) -> dict:
-    """The first problem of each (function, check), as the student may read it; None: passed."""
-    problems: dict[tuple[str, str], str | None] = {}
+    """The first failure of each (function, check), as a :class:`Failure`; None: passed."""
+    problems: dict[tuple[str, str], Failure | None] = {}
     for p in planned:
         key = (p.question.function, p.check.name)
         if key in problems and problems[key] is not None:
             continue  # the first failure of a check is the one reported
         result = results.get(p.id, NO_RESULT)
         problem = call_problem(p, result)
-        if problem is not None and p.check.hidden:
-            problem = hidden_problem(result)
-        elif problem is not None:  # public inputs may be shown, the returned values are not
-            problem = f"input: {_format_args(p.call)}\n{public_problem(problem)}"
-        problems[key] = problem
+        if problem is None:
+            problems[key] = None
+            continue
+        detail, for_hint = failure_detail(problem, result)
+        if p.check.hidden:
+            text = hidden_problem(result)
+        else:  # public inputs may be shown, the returned values are not
+            text = f"input: {_format_args(p.call)}\n{public_problem(problem)}"
+        problems[key] = Failure(text, for_hint, detail)
     return problems
+
+
+NOT_RUN = Failure("not run", "not run", ("no_result",))
+
+
+def _test_entry(q: Question, check: Check, failure: Failure | None) -> dict:
+    """One check's Gradescope test entry, with the report's fields in ``extra_data``."""
+    extra: dict = {"function": q.function, "check": check.name, "hidden": check.hidden}
+    output = "passed"
+    if failure is not None:
+        hint = q.hint_for(check, failure.problem)
+        output = failure.text + (f"\nHint: {hint}" if hint else "")
+        found = failure.kinds
+        extra.update(kind=found[0], kinds=list(found), detail=list(failure.detail), hint=cap(hint))
+    else:
+        extra.update(kind=None)
+    return {
+        "name": f"{q.function}: {check.name}",
+        "score": check.points if failure is None else 0.0,
+        "max_score": check.points,
+        "visibility": "after_published" if check.hidden else "visible",
+        "output": cap(output),
+        "extra_data": extra,
+    }
 
 
 def score(exercise: Exercise, planned: list[PlannedCall], results: dict[str, CallResult]) -> Scored:
@@ -148,19 +211,9 @@ def score(exercise: Exercise, planned: list[PlannedCall], results: dict[str, Cal
     for q in exercise.questions:
         points[q.function] = 0.0
         for check in q.checks:
-            problem = problems.get((q.function, check.name), "not run")
-            earned = check.points if problem is None else 0.0
-            points[q.function] += earned
-            hint = f"\nHint: {check.hint}" if check.hint and problem else ""
-            tests.append(
-                {
-                    "name": f"{q.function}: {check.name}",
-                    "score": earned,
-                    "max_score": check.points,
-                    "visibility": "after_published" if check.hidden else "visible",
-                    "output": cap("passed" if problem is None else problem + hint),
-                }
-            )
+            failure = problems.get((q.function, check.name), NOT_RUN)
+            tests.append(_test_entry(q, check, failure))
+            points[q.function] += tests[-1]["score"]
     return Scored(points, tests)
 
 
