@@ -48,23 +48,17 @@ def _say(args: argparse.Namespace):
     return say
 
 
-def _shard(text: str) -> tuple[int, int]:
-    """``--shard K/N`` as ``(K, N)`` (:func:`nncourse.grading.options.parse_shard`)."""
-    try:
-        from nncourse.grading.options import parse_shard
-    except ImportError:  # pragma: no cover (a grader without parts)
-        raise ValueError("this nncourse cannot grade in parts (--shard)") from None
-    return parse_shard(text)
-
-
 def _grade(args: argparse.Namespace) -> int:
     """``nncourse grade``: exit 0 when every submission has a row in grades.csv."""
     from nncourse.grading import GradingOptions, Limits, grade
+    from nncourse.grading.options import parse_shard
 
     try:
         limits = Limits(args.timeout, args.call_timeout, args.memory or None)
-        part = {"shard": _shard(args.shard)} if args.shard is not None else {}
-        options = GradingOptions(limits, args.jobs, args.secret, args.sandbox, args.regrade, **part)
+        shard = parse_shard(args.shard) if args.shard is not None else None
+        options = GradingOptions(
+            limits, args.jobs, args.secret, args.sandbox, args.regrade, shard=shard
+        )
         report = grade(args.exercise, args.submissions, args.out, options, progress=_say(args))
     except ValueError as error:
         print(f"nncourse grade: {error}", file=sys.stderr)

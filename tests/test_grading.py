@@ -394,7 +394,7 @@ def test_results_json_is_gradescope_format(graded):
     data = results(report, "naive")
     assert data["score"] == sum(t["score"] for t in data["tests"])
     for t in data["tests"]:
-        assert set(t) == {"name", "score", "max_score", "visibility", "output"}
+        assert set(t) == {"name", "score", "max_score", "visibility", "output", "extra_data"}
         assert t["visibility"] in {"visible", "after_published"}
 
 
