@@ -9,6 +9,10 @@ pipe; the kernel waits at most the call's time limit for each, kills the child w
 (the function's later calls are skipped), and publishes each result as display data of type
 :data:`RESULT_MIME`, tagged with the token. Nothing a call does changes the kernel itself.
 
+The child also holds each call to what the notebook's checks ask: a call that changed one of its
+arguments in place (an array's dtype, shape or bytes, or what a list or tuple holds) is reported as
+``mutated`` with the argument's position, never its values.
+
 Nothing is compared or scored here: student code runs in this process and could change anything in it.
 The grader reads only the results of the grading cell, only with its token, decodes them with
 :func:`decode_array` (no pickle, sizes checked before anything is allocated), and scores them on its own
@@ -38,7 +42,7 @@ _DTYPE = re.compile(r"[<>|=]?[biuf][1248]")  # plain numbers only: no objects, s
 
 
 class CallStatus(str, Enum):
-    """How one call of a student function ended (the kernel reports the first seven)."""
+    """How one call of a student function ended (the kernel reports all but ``no_result``)."""
 
     RETURNED = "returned"
     RAISED = "raised"
@@ -48,6 +52,7 @@ class CallStatus(str, Enum):
     TOO_SLOW = "too_slow"
     SKIPPED = "skipped"  # an earlier call of the same function ran out of time
     CRASHED = "crashed"  # the call ended its process without a result
+    MUTATED = "mutated"  # returned, but changed an argument in place (which one: ``argument``)
     NO_RESULT = "no_result"  # grader side: nothing valid arrived for this call
 
 
@@ -106,8 +111,34 @@ def _result_parts(value, structured, settings):
     return arrays, structured and isinstance(value, (tuple, list))
 
 
+def _snapshot(value):
+    """What an argument holds, to tell afterwards whether a call changed it in place."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_snapshot(v) for v in value])
+    if type(value) in (bool, int, float, str, type(None)):
+        return ("value", type(value).__name__, value)
+    return ("object", id(value))  # not an input the grader sends: only its identity counts
+
+
+def _changed(arguments, before):
+    """The position (among the positional, then the keyword arguments) of the first argument that is
+    not what it was before the call, or None."""
+    for i, (value, was) in enumerate(zip(arguments, before, strict=True)):
+        try:
+            same = _snapshot(value) == was
+        except BaseException:  # a value the student's code turned into anything
+            same = False
+        if not same:
+            return i
+    return None
+
+
 def _call(function, args, kwargs, structured, settings):
     """The child's work: one call and its result as a record (never raises)."""
+    arguments = [*args, *kwargs.values()]
+    before = [_snapshot(a) for a in arguments]
     start = time.perf_counter()
     try:
         with warnings.catch_warnings(record=True) as caught, np.errstate(**settings["warn_on"]):
@@ -125,6 +156,9 @@ def _call(function, args, kwargs, structured, settings):
         parts, was_tuple = _result_parts(value, structured, settings)
     except BaseException as error:
         return {"status": CallStatus.BAD_RESULT.value, "error": str(error)[:300]}
+    changed = _changed(arguments, before)
+    if changed is not None:  # no value is sent: only which argument it was
+        return {"status": CallStatus.MUTATED.value, "argument": changed}
     return {
         "status": CallStatus.RETURNED.value,
         "tuple": was_tuple,

@@ -1,0 +1,138 @@
+"""Hostile submissions the first hostile-student review left open (issue 12's notes), kernel-free and
+end to end: arguments changed in place, warnings switched off, one huge output message.
+
+The kernel-free tests call the harness's child-side code in this process; the end-to-end tests grade
+generated notebooks (the sigmoid and softmax solutions with one function replaced) in one module-scoped
+run, as tests/test_grading.py does.
+"""
+
+import json
+
+import numpy as np
+import pytest
+from test_grading import submission  # the solutions notebook with some cells replaced
+
+from nncourse.exercises import load_exercise
+from nncourse.grading import GradingOptions, Limits, grade, harness
+from nncourse.grading.harness import CallStatus
+from nncourse.grading.options import kernel_settings
+from nncourse.grading.plan import plan_calls
+from nncourse.grading.results import call_result
+from nncourse.grading.score import score
+
+SETTINGS = kernel_settings()
+
+
+def graded_rows(exercise, folder, out, **options):
+    """Grade every notebook in ``folder``: the rows and the results.json of each, by name."""
+    report = grade(exercise, [folder], out, GradingOptions(Limits(15, 1.5), jobs=2, **options))
+    rows = {r["submission"].removesuffix(".ipynb"): r for r in report.rows}
+    results = {
+        k.removesuffix(".ipynb"): json.loads(p.read_text()) for k, p in report.results.items()
+    }
+    return rows, results
+
+
+def call(function, *args, **kwargs):
+    """The record the child sends for one call."""
+    return harness._call(function, args, kwargs, False, SETTINGS)
+
+
+# -- 1. arguments changed in place ------------------------------------------------------------------
+
+
+def shifted_softmax(z):
+    z -= z.max(axis=1, keepdims=True)  # the mistake: changes the caller's array
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_a_call_that_changes_an_argument_in_place_is_reported_mutated():
+    z = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0]])
+    record = call(shifted_softmax, z)
+    assert record == {"status": "mutated", "argument": 0}  # which argument, no values
+
+
+@pytest.mark.parametrize(
+    "function, args, kwargs, argument",
+    [
+        (lambda x, y: (x.__setitem__(0, 9.0), 1.0)[1], (np.zeros(2), np.zeros(2)), {}, 0),
+        (lambda x, y: (y.resize(3, refcheck=False), 1.0)[1], (np.zeros(2), np.zeros(2)), {}, 1),
+        (lambda x, w: (w.append(np.ones(1)), 1.0)[1], (np.zeros(2),), {"w": []}, 1),
+        (lambda x, w: (w[0].fill(2.0), 1.0)[1], (np.zeros(2),), {"w": [np.ones(2)]}, 1),
+        (lambda x: (x.view(np.int64).__setitem__(0, 1), 1.0)[1], (np.zeros(2),), {}, 0),
+    ],
+)
+def test_any_change_of_an_array_or_list_argument_counts(function, args, kwargs, argument):
+    assert call(function, *args, **kwargs) == {"status": "mutated", "argument": argument}
+
+
+def test_functions_that_leave_their_arguments_alone_return():
+    z = np.array([[1.0, 2.0, 3.0]])
+    record = call(lambda z: np.exp(z - z.max(axis=1, keepdims=True)), z)
+    assert record["status"] == "returned"
+    assert call(lambda x, w: x, np.ones(2), w=[np.ones(1), 0.5])["status"] == "returned"
+
+
+def test_mutated_fails_its_check_and_a_forged_one_can_do_no_more():
+    sigmoid = load_exercise("sigmoid")
+    planned = plan_calls(sigmoid, "unit")
+    assert call_result({"status": "mutated", "argument": 3}) == harness_result(3)
+    for argument in ("x" * 10_000, -1, 64, True, 1.0, None, [0]):
+        forged = call_result({"status": "mutated", "argument": argument})
+        assert forged.status is CallStatus.NO_RESULT
+    right = {p.id: call_result(returned(p.expected)) for p in planned}
+    mutated = {p.id: call_result({"status": "mutated", "argument": 0}) for p in planned}
+    assert sum(score(sigmoid, planned, right).points.values()) == sigmoid.points
+    scored = score(sigmoid, planned, mutated)
+    assert sum(scored.points.values()) == 0
+    public = [t["output"] for t in scored.tests if t["visibility"] == "visible"]
+    assert public and all("mutated" in t or "argument" in t for t in public)
+
+
+def harness_result(argument):
+    from nncourse.grading.results import CallResult
+
+    return CallResult(CallStatus.MUTATED, argument=argument)
+
+
+def returned(parts):
+    return {"status": "returned", "parts": [harness.encode_array(np.asarray(p)) for p in parts]}
+
+
+# -- end to end: hostile notebooks graded by `grade`, one module-scoped run per exercise -------------
+
+MUTATING_SOFTMAX = """def softmax(z):
+    z = np.asarray(z, dtype=float)
+    z -= z.max(axis=1, keepdims=True)  # in place: the caller's scores change
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)"""
+
+
+@pytest.fixture(scope="module")
+def graded_softmax(tmp_path_factory):
+    """The softmax solutions, and the same with a softmax that changes its argument in place."""
+    folder = tmp_path_factory.mktemp("softmax")
+    submission(folder, "correct", exercise="softmax")
+    submission(folder, "mutating", {"softmax": MUTATING_SOFTMAX}, exercise="softmax")
+    return graded_rows("softmax", folder, tmp_path_factory.mktemp("softmax_grades"))
+
+
+def test_a_function_that_changes_its_argument_loses_the_checks_it_changed(graded_softmax):
+    from nncourse.checks import FAILED, run_public_checks
+
+    rows, results = graded_softmax
+    full = {q.function: q.points for q in load_exercise("softmax").questions}
+    assert rows["correct"]["score"] == rows["correct"]["max_score"]
+    row = rows["mutating"]
+    assert row["status"] == "ok" and float(row["points_softmax"]) < full["softmax"]
+    for function in ("log_softmax", "predict_class", "one_hot", "softmax_temperature"):
+        assert float(row[f"points_{function}"]) == full[function]  # only softmax changed anything
+    failed = [t for t in results["mutating"]["tests"] if t["score"] < t["max_score"]]
+    assert failed and all(t["name"].startswith("softmax:") for t in failed)
+    assert any("mutated" in t["output"] or "in place" in t["output"] for t in failed)
+    namespace = {"np": np}
+    exec(MUTATING_SOFTMAX, namespace)  # the notebook's own checks fail it too
+    question = next(q for q in load_exercise("softmax").questions if q.function == "softmax")
+    feedback = run_public_checks(question, namespace["softmax"])
+    assert feedback.status == FAILED and "in place" in str(feedback)
