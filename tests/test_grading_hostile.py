@@ -7,6 +7,7 @@ run, as tests/test_grading.py does.
 """
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -136,3 +137,187 @@ def test_a_function_that_changes_its_argument_loses_the_checks_it_changed(graded
     question = next(q for q in load_exercise("softmax").questions if q.function == "softmax")
     feedback = run_public_checks(question, namespace["softmax"])
     assert feedback.status == FAILED and "in place" in str(feedback)
+
+
+# -- 2. warnings switched off by the function or at import time ------------------------------------
+
+
+def naive_sigmoid(x):
+    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))  # right values; exp(1000) overflows
+
+
+def in_errstate(x):
+    with np.errstate(all="ignore"):
+        return naive_sigmoid(x)
+
+
+def over_only(x):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return naive_sigmoid(x)
+
+
+@np.errstate(over="ignore")
+def decorated(x):
+    return naive_sigmoid(x)
+
+
+def by_seterr(x):
+    old = np.seterr(all="ignore")
+    try:
+        return naive_sigmoid(x)
+    finally:
+        np.seterr(**old)
+
+
+def left_seterr(x):
+    np.seterr(over="print")
+    return naive_sigmoid(x)
+
+
+def by_filters(x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return naive_sigmoid(x)
+
+
+def by_showwarning(x):
+    warnings.showwarning = lambda *args, **kwargs: None
+    warnings._showwarnmsg_impl = lambda message: None
+    return naive_sigmoid(x)
+
+
+def masked_where(x):  # both branches are computed: exp(1000) overflows where it is not used
+    x = np.asarray(x, dtype=float)
+    with np.errstate(over="ignore"):
+        return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+
+
+def nan_masked(z):  # inf / inf is nan, replaced by a right-looking value
+    with np.errstate(all="ignore"):
+        e = np.exp(z)
+        return np.nan_to_num(e / e.sum(axis=1, keepdims=True), nan=1.0)
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        naive_sigmoid,
+        in_errstate,
+        over_only,
+        decorated,
+        by_seterr,
+        left_seterr,
+        by_filters,
+        by_showwarning,
+        masked_where,
+    ],
+)
+def test_overflow_is_seen_however_the_function_silences_it(function):
+    with warnings.catch_warnings():
+        saved = np.geterr()
+        record = call(function, np.array([-1000.0, 0.0, 1000.0]))
+        np.seterr(**saved)
+    assert record["status"] == "returned"
+    assert record["warnings"][0].startswith("overflow encountered in exp"), record["warnings"]
+
+
+def test_invalid_values_are_seen_too():
+    record = call(nan_masked, np.array([[1000.0, 1000.0]]))
+    assert record["status"] == "returned" and record["warnings"], record
+
+
+@pytest.mark.parametrize(
+    "switch_off",
+    [
+        lambda: np.seterr(all="ignore"),
+        lambda: warnings.simplefilter("ignore"),
+        lambda: setattr(warnings, "showwarning", lambda *a, **k: None),
+        lambda: (np.seterrcall(lambda *a: None), np.seterr(all="call")),
+    ],
+)
+def test_settings_made_at_import_time_do_not_hold_during_the_call(switch_off):
+    with warnings.catch_warnings(), np.errstate():
+        switch_off()  # what a notebook's first cell could do, before the grading cell
+        record = call(naive_sigmoid, np.array([-1000.0]))
+    assert record["warnings"] == ["overflow encountered in exp"]
+
+
+def own_callback(x):
+    with np.errstate(call=lambda *a: None, all="call"):
+        return naive_sigmoid(x)
+
+
+def test_a_callback_of_its_own_is_reported():
+    record = call(own_callback, np.array([-1000.0]))
+    assert record["warnings"] == [harness.TAMPERED]
+
+
+def clamped_log(p):  # the cross-entropy solution's clamp: log(0) = -inf silenced, then clamped
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(p), -100)
+
+
+def library_silencing(z):
+    import nncourse as nn
+
+    print(z)  # NumPy's array printing sets error settings of its own
+    loss = nn.binary_cross_entropy(np.array([1.0, 0.0]), np.array([1.0, 0.0]))  # errstate inside
+    return np.exp(z - z.max()) * np.isclose(z, z).all() + 0 * loss
+
+
+@pytest.mark.parametrize("function", [clamped_log, library_silencing, lambda z: np.exp(z)])
+def test_what_the_course_and_libraries_silence_is_not_a_warning(function):
+    record = call(function, np.array([0.0, 1.0]))
+    assert record["status"] == "returned" and record["warnings"] == [], record
+
+
+def test_the_watch_leaves_numpy_as_it_was():
+    saved = np.geterr()
+    call(in_errstate, np.array([-1000.0]))
+    call(own_callback, np.array([-1000.0]))
+    assert np.geterr() == saved
+    with pytest.warns(RuntimeWarning, match="overflow"), np.errstate(over="warn"):
+        np.exp(np.array([1000.0]))
+
+
+SILENCED = {  # the naive sigmoid (right values through exp(1000)), its overflow silenced
+    "errstate_inside": "def sigmoid(x):\n    with np.errstate(all='ignore'):\n"
+    "        return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))",
+    "errstate_decorator": "@np.errstate(over='ignore')\ndef sigmoid(x):\n"
+    "    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))",
+    "seterr_inside": "def sigmoid(x):\n    np.seterr(all='ignore')\n"
+    "    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))",
+    "filters_inside": "import warnings\ndef sigmoid(x):\n    warnings.simplefilter('ignore')\n"
+    "    warnings.showwarning = lambda *a, **k: None\n"
+    "    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))",
+}
+SILENCED_AT_IMPORT = """import warnings
+import numpy as np
+np.seterr(all="ignore")
+np.seterrcall(lambda *a: None)
+warnings.simplefilter("ignore")
+warnings.showwarning = lambda *a, **k: None"""
+NAIVE_SIGMOID = "def sigmoid(x):\n    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))"
+
+
+@pytest.fixture(scope="module")
+def graded_sigmoid(tmp_path_factory):
+    """The sigmoid solutions, and hostile notebooks, graded in one run."""
+    folder = tmp_path_factory.mktemp("sigmoid")
+    submission(folder, "correct")
+    submission(folder, "naive", {"sigmoid": NAIVE_SIGMOID})
+    for name, source in SILENCED.items():
+        submission(folder, name, {"sigmoid": source})
+    submission(folder, "silenced_at_import", {"sigmoid": NAIVE_SIGMOID}, [SILENCED_AT_IMPORT])
+    return graded_rows("sigmoid", folder, tmp_path_factory.mktemp("sigmoid_grades"))
+
+
+@pytest.mark.parametrize("name", [*SILENCED, "silenced_at_import"])
+def test_silencing_the_overflow_loses_what_the_overflow_loses(graded_sigmoid, name):
+    rows, results = graded_sigmoid
+    assert rows["correct"]["score"] == rows["correct"]["max_score"]
+    assert rows["naive"]["points_sigmoid"] == 9 - 3  # the ±1000 public and the large hidden check
+    assert rows[name]["status"] == "ok"
+    assert rows[name]["score"] == rows["naive"]["score"], rows[name]
+    failed = [t for t in results[name]["tests"] if t["score"] < t["max_score"]]
+    assert failed and all("warned" in t["output"] for t in failed)

@@ -13,6 +13,24 @@ The child also holds each call to what the notebook's checks ask: a call that ch
 arguments in place (an array's dtype, shape or bytes, or what a list or tuple holds) is reported as
 ``mutated`` with the argument's position, never its values.
 
+Warnings. Each call runs under the checks' error settings (``nncourse.exercises.compare.WARN_ON``),
+installed afresh for the call together with a warning filter "always", so what the notebook set at
+import time (``np.seterr``, ``warnings.simplefilter``, ``warnings.showwarning``, ``np.seterrcall``)
+does not hold during the call. Overflow and invalid values do not go through the warnings module at
+all: NumPy logs them to the :class:`_FloatingPointWatch`, which also turns the function's own
+``np.errstate``/``np.seterr`` for them back into logging, so a right result computed through
+``exp(1000)`` (masked by ``np.where`` or a clip, or silenced) is a warning and fails the
+``forbid_warnings`` checks only, as an unsilenced one does. A function that installs its own error
+callback instead gets the warning :data:`TAMPERED`. Divide-by-zero stays a warning that the function
+may silence (the cross-entropy solution silences log(0) before it clamps it); library code (in the
+Python installation or nncourse's helpers: NumPy's own ``isclose``, array printing, SciPy) keeps its
+own settings. Not detected: events in a fresh context or another thread (new threads start with
+NumPy's default settings, which warn, so a warning filter can hide them there), code that calls
+NumPy's private ``_make_extobj`` or sets its context variable directly, code whose file name
+pretends to be in the Python installation, and a notebook that rewrites NumPy, ``warnings`` or this
+harness before the grading cell runs (such a notebook can also forge the records of its own calls;
+it still cannot compute the references' answers).
+
 Nothing is compared or scored here: student code runs in this process and could change anything in it.
 The grader reads only the results of the grading cell, only with its token, decodes them with
 :func:`decode_array` (no pickle, sizes checked before anything is allocated), and scores them on its own
@@ -38,6 +56,9 @@ from enum import Enum
 import numpy as np
 
 RESULT_MIME = "application/vnd.nncourse.result+json"
+LOGGED = ("over", "invalid")  # the floating-point events no setting of the student's code can hide
+TAMPERED = "changed NumPy's floating-point error callback (np.seterrcall)"
+MODES = {"ignore", "warn", "print", "log", "call"}  # of NumPy's, all but "raise"
 _DTYPE = re.compile(r"[<>|=]?[biuf][1248]")  # plain numbers only: no objects, strings or records
 
 
@@ -141,9 +162,7 @@ def _call(function, args, kwargs, structured, settings):
     before = [_snapshot(a) for a in arguments]
     start = time.perf_counter()
     try:
-        with warnings.catch_warnings(record=True) as caught, np.errstate(**settings["warn_on"]):
-            warnings.simplefilter("always")
-            value = function(*args, **kwargs)
+        value, warned = _invoke(function, args, kwargs, settings)
     except NotImplementedError:
         return {"status": CallStatus.NOT_IMPLEMENTED.value}
     except BaseException as error:  # the student's code may raise anything, even SystemExit
@@ -162,10 +181,89 @@ def _call(function, args, kwargs, structured, settings):
     return {
         "status": CallStatus.RETURNED.value,
         "tuple": was_tuple,
-        "warnings": [str(w.message)[:200] for w in caught[:3]],
+        "warnings": [text[:200] for text in warned],
         "seconds": seconds,
         "parts": [encode_array(p) for p in parts],
     }
+
+
+def _invoke(function, args, kwargs, settings):
+    """What ``function(*args, **kwargs)`` returned, and the texts of (at most three of) its warnings:
+    overflow and invalid values from the :class:`_FloatingPointWatch`, then the others."""
+    watch = _FloatingPointWatch()
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        np.errstate(call=watch, **_modes(settings["warn_on"])),
+        watch,
+    ):
+        warnings.simplefilter("always")
+        value = function(*args, **kwargs)
+    texts = watch.events + [str(w.message) for w in caught]
+    return value, ([*texts[:2], TAMPERED] if watch.tampered else texts[:3])
+
+
+def _modes(warn_on):
+    """The grader's error settings: as the notebook's checks have them, except that overflow and
+    invalid values are logged by the watch instead of warned (no warning filter can hide them)."""
+    return {k: "log" if k in LOGGED and v == "warn" else v for k, v in warn_on.items()}
+
+
+class _FloatingPointWatch:
+    """While a student function runs (``with watch:``): NumPy writes overflow and invalid-value events
+    here (error mode "log", with this object as the callback), and the function's own requests to
+    change NumPy's error settings for them (``np.errstate``, ``np.seterr``, also as a decorator) are
+    turned back into "log" ("raise" is kept): a right result computed through ``exp(1000)`` counts as
+    a warning however the function silenced it. Requests from library code (NumPy, SciPy, the
+    standard library, nncourse: code in the Python installation) are left alone. Divide-by-zero is
+    not watched: silencing log(0) before a clamp is what the course teaches."""
+
+    def __init__(self):
+        self.events, self.tampered = [], False
+        self._namespace = np.errstate.__enter__.__globals__  # numpy._core._ufunc_config's
+        self._real = self._namespace.get("_make_extobj")
+        self._api = np.errstate.__enter__.__code__.co_filename
+        folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+        folders |= {os.path.dirname(os.path.dirname(np.__file__))}
+        package = getattr(sys.modules.get("nncourse"), "__file__", None)
+        folders |= {os.path.dirname(package)} if package else set()
+        folders |= {os.path.realpath(f) for f in folders}
+        self._library = tuple(os.path.join(f, "") for f in folders)
+
+    def write(self, text):
+        """NumPy's "log" mode: one event, e.g. "Warning: overflow encountered in exp"."""
+        if len(self.events) < 3:
+            self.events.append(str(text).removeprefix("Warning: ").strip())
+
+    def __enter__(self):
+        if self._real is not None:
+            self._namespace["_make_extobj"] = self._make_extobj
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._real is not None:
+            self._namespace["_make_extobj"] = self._real
+
+    def _make_extobj(self, *args, **kwargs):
+        """NumPy's own, with the student's settings for overflow and invalid values made "log"."""
+        if not self._from_library():
+            if args or "call" in kwargs:  # its own callback would receive the events instead
+                self.tampered = True
+            else:
+                every = kwargs.pop("all", None)
+                for name in ("divide", "over", "under", "invalid"):
+                    mode = kwargs.get(name) or every
+                    kwargs[name] = "log" if name in LOGGED and mode in MODES else mode
+        return self._real(*args, **kwargs)
+
+    def _from_library(self):
+        """Whether the code asking for new error settings lies in the Python installation."""
+        # the caller of _make_extobj: np.errstate, np.seterr, or the student's code
+        frame = sys._getframe(2)
+        while frame is not None and frame.f_code.co_filename == self._api:
+            frame = frame.f_back
+        if frame is None or frame.f_code is _invoke.__code__:  # the function is np.errstate's
+            return False
+        return frame.f_code.co_filename.startswith(self._library)
 
 
 def _child(function, calls, settings, write_end):
