@@ -321,3 +321,50 @@ def test_silencing_the_overflow_loses_what_the_overflow_loses(graded_sigmoid, na
     assert rows[name]["score"] == rows["naive"]["score"], rows[name]
     failed = [t for t in results[name]["tests"] if t["score"] < t["max_score"]]
     assert failed and all("warned" in t["output"] for t in failed)
+
+
+# -- 3. one huge output message ---------------------------------------------------------------------
+
+HUGE_MESSAGES = {  # 60 MB in one message each: a print, a display, an exception's message
+    "huge_print": 'print("x" * 60_000_000)',
+    "huge_display": 'from IPython.display import display\ndisplay({"text/plain": "y" * 60_000_000}, raw=True)',
+    "huge_error": 'raise ValueError("v" * 60_000_000)',
+}
+# Grade a folder, then another, in a process of its own; its peak memory after each.
+MEASURE = """import json, resource, sys
+from pathlib import Path
+from nncourse.grading import GradingOptions, Limits, grade
+def run(folder, out):
+    options = GradingOptions(Limits(60, 1.5, memory_mb=1024), jobs=1)
+    report = grade("sigmoid", [Path(folder)], Path(out), options)
+    rows = [{k: r[k] for k in ("submission", "status", "reason", "score")} for r in report.rows]
+    return rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+first, before = run(*sys.argv[1:3])
+second, after = run(*sys.argv[3:5])
+print(json.dumps({"rows": first + second, "before_kb": before, "after_kb": after}))"""
+
+
+def test_one_huge_message_is_refused_unread_and_ends_the_run(tmp_path):
+    import subprocess
+    import sys
+
+    honest, hostile = tmp_path / "honest", tmp_path / "hostile"
+    honest.mkdir()
+    hostile.mkdir()
+    submission(honest, "correct")
+    for name, source in HUGE_MESSAGES.items():
+        submission(hostile, name, prepend=[source])
+    folders = [str(p) for p in (honest, tmp_path / "out1", hostile, tmp_path / "out2")]
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *folders], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    rows = {r["submission"].removesuffix(".ipynb"): r for r in measured["rows"]}
+    assert rows["correct"]["status"] == "ok"
+    for name in HUGE_MESSAGES:
+        assert rows[name]["status"] == "error", rows[name]
+        assert "larger than 20 MB" in rows[name]["reason"] and "code cell 1" in rows[name]["reason"]
+    grown_mb = (measured["after_kb"] - measured["before_kb"]) / 1000
+    print(f"grader peak {measured['before_kb'] / 1000:.0f} MB, then {grown_mb:.0f} MB more")
+    assert grown_mb < 30  # each message was 60 MB: none of it was read
