@@ -344,6 +344,18 @@ second, after = run(*sys.argv[3:5])
 print(json.dumps({"rows": first + second, "before_kb": before, "after_kb": after}))"""
 
 
+def test_every_socket_of_the_grader_s_client_refuses_huge_messages():
+    import zmq
+
+    from nncourse.grading.kernel import MAX_MESSAGE_BYTES, RECEIVE_QUEUE, LimitedKernelClient
+
+    client = LimitedKernelClient()  # its context is destroyed with it
+    socket = client.context.socket(zmq.SUB)
+    assert socket.getsockopt(zmq.MAXMSGSIZE) == MAX_MESSAGE_BYTES == 20_000_000
+    assert socket.getsockopt(zmq.RCVHWM) == RECEIVE_QUEUE
+    socket.close()
+
+
 def test_one_huge_message_is_refused_unread_and_ends_the_run(tmp_path):
     import subprocess
     import sys
