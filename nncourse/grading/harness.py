@@ -16,15 +16,16 @@ arguments in place (an array's dtype, shape or bytes, or what a list or tuple ho
 Warnings. Each call runs under the checks' error settings (``nncourse.exercises.compare.WARN_ON``),
 installed afresh for the call together with a warning filter "always", so what the notebook set at
 import time (``np.seterr``, ``warnings.simplefilter``, ``warnings.showwarning``, ``np.seterrcall``)
-does not hold during the call. Overflow and invalid values do not go through the warnings module at
-all: NumPy logs them to the :class:`_FloatingPointWatch`, which also turns the function's own
-``np.errstate``/``np.seterr`` for them back into logging, so a right result computed through
-``exp(1000)`` (masked by ``np.where`` or a clip, or silenced) is a warning and fails the
-``forbid_warnings`` checks only, as an unsilenced one does. A function that installs its own error
-callback instead gets the warning :data:`TAMPERED`. Divide-by-zero stays a warning that the function
-may silence (the cross-entropy solution silences log(0) before it clamps it); library code (in the
+does not hold during the call. Overflows do not go through the warnings module at all: NumPy logs
+them to the :class:`_FloatingPointWatch`, which also turns the function's own
+``np.errstate``/``np.seterr`` for overflow back into logging, so a right result computed through
+``exp(1000)`` (masked by ``np.where``, a clip or ``np.nan_to_num``, or silenced) is a warning and
+fails the ``forbid_warnings`` checks only, as an unsilenced one does. A function that installs its
+own error callback instead gets the warning :data:`TAMPERED`. Divide-by-zero and invalid values stay
+warnings that the function may silence, as in the notebook's checks (the cross-entropy solution
+silences log(0) before it clamps it; 0 * log(0) in a masked branch is invalid); library code (in the
 Python installation or nncourse's helpers: NumPy's own ``isclose``, array printing, SciPy) keeps its
-own settings. Not detected: events in a fresh context or another thread (new threads start with
+own settings. Not detected: overflows in a fresh context or another thread (new threads start with
 NumPy's default settings, which warn, so a warning filter can hide them there), code that calls
 NumPy's private ``_make_extobj`` or sets its context variable directly, code whose file name
 pretends to be in the Python installation, and a notebook that rewrites NumPy, ``warnings`` or this
@@ -56,7 +57,7 @@ from enum import Enum
 import numpy as np
 
 RESULT_MIME = "application/vnd.nncourse.result+json"
-LOGGED = ("over", "invalid")  # the floating-point events no setting of the student's code can hide
+LOGGED = ("over",)  # the floating-point events no setting of the student's code can hide
 TAMPERED = "changed NumPy's floating-point error callback (np.seterrcall)"
 MODES = {"ignore", "warn", "print", "log", "call"}  # of NumPy's, all but "raise"
 _DTYPE = re.compile(r"[<>|=]?[biuf][1248]")  # plain numbers only: no objects, strings or records
@@ -189,7 +190,7 @@ def _call(function, args, kwargs, structured, settings):
 
 def _invoke(function, args, kwargs, settings):
     """What ``function(*args, **kwargs)`` returned, and the texts of (at most three of) its warnings:
-    overflow and invalid values from the :class:`_FloatingPointWatch`, then the others."""
+    overflows from the :class:`_FloatingPointWatch`, then the others."""
     watch = _FloatingPointWatch()
     with (
         warnings.catch_warnings(record=True) as caught,
@@ -203,19 +204,20 @@ def _invoke(function, args, kwargs, settings):
 
 
 def _modes(warn_on):
-    """The grader's error settings: as the notebook's checks have them, except that overflow and
-    invalid values are logged by the watch instead of warned (no warning filter can hide them)."""
+    """The grader's error settings: as the notebook's checks have them, except that overflows are
+    logged by the watch instead of warned (no warning filter can hide them)."""
     return {k: "log" if k in LOGGED and v == "warn" else v for k, v in warn_on.items()}
 
 
 class _FloatingPointWatch:
-    """While a student function runs (``with watch:``): NumPy writes overflow and invalid-value events
-    here (error mode "log", with this object as the callback), and the function's own requests to
-    change NumPy's error settings for them (``np.errstate``, ``np.seterr``, also as a decorator) are
-    turned back into "log" ("raise" is kept): a right result computed through ``exp(1000)`` counts as
-    a warning however the function silenced it. Requests from library code (NumPy, SciPy, the
-    standard library, nncourse: code in the Python installation) are left alone. Divide-by-zero is
-    not watched: silencing log(0) before a clamp is what the course teaches."""
+    """While a student function runs (``with watch:``): NumPy writes overflow events here (error mode
+    "log", with this object as the callback), and the function's own requests to change NumPy's
+    error settings for overflow (``np.errstate``, ``np.seterr``, also as a decorator) are turned back
+    into "log" ("raise" is kept): a right result computed through ``exp(1000)`` counts as a warning
+    however the function silenced it. Requests from library code (NumPy, SciPy, the standard
+    library, nncourse: code in the Python installation) are left alone. Divide-by-zero and invalid
+    values are not watched: silencing log(0) before a clamp, and 0 * log(0) in a masked branch, is
+    what the course does."""
 
     def __init__(self):
         self.events, self.tampered = [], False
@@ -244,7 +246,7 @@ class _FloatingPointWatch:
             self._namespace["_make_extobj"] = self._real
 
     def _make_extobj(self, *args, **kwargs):
-        """NumPy's own, with the student's settings for overflow and invalid values made "log"."""
+        """NumPy's own, with the student's setting for overflow made "log"."""
         if not self._from_library():
             if args or "call" in kwargs:  # its own callback would receive the events instead
                 self.tampered = True
