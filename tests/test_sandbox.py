@@ -631,6 +631,14 @@ def test_a_protected_grader_keeps_its_environment_from_its_own_user():
     assert not environ_readable_by_same_user(protect=True)
 
 
+def test_the_managers_launch_and_kill_are_the_ones_every_jupyter_client_calls():
+    # jupyter_client 7 (with ipykernel 6.4, the lowest versions) calls _launch_kernel and
+    # _kill_kernel, aliases of the base class's methods; without these, limit_hit said None there.
+    manager = sandbox._manager_class()
+    assert manager._launch_kernel is manager._async_launch_kernel
+    assert manager._kill_kernel is manager._async_kill_kernel
+
+
 def test_a_real_kernel_stopped_by_a_limit_says_which():
     level = "bwrap" if BWRAP else "user" if NAMESPACES else "none"
     hog = """

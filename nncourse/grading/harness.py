@@ -9,6 +9,29 @@ pipe; the kernel waits at most the call's time limit for each, kills the child w
 (the function's later calls are skipped), and publishes each result as display data of type
 :data:`RESULT_MIME`, tagged with the token. Nothing a call does changes the kernel itself.
 
+The child also holds each call to what the notebook's checks ask: a call that changed one of its
+arguments in place (an array's dtype, shape or bytes, or what a list or tuple holds) is reported as
+``mutated`` with the argument's position, never its values.
+
+Warnings. Each call runs under the checks' error settings (``nncourse.exercises.compare.WARN_ON``),
+installed afresh for the call together with a warning filter "always", so what the notebook set at
+import time (``np.seterr``, ``warnings.simplefilter``, ``warnings.showwarning``, ``np.seterrcall``)
+does not hold during the call. Overflows do not go through the warnings module at all: NumPy logs
+them to the :class:`_FloatingPointWatch`, which also turns the function's own
+``np.errstate``/``np.seterr`` for overflow back into logging, so a right result computed through
+``exp(1000)`` (masked by ``np.where``, a clip or ``np.nan_to_num``, or silenced) is a warning and
+fails the ``forbid_warnings`` checks only, as an unsilenced one does. A function that installs its
+own error callback instead gets the warning :data:`TAMPERED`. Divide-by-zero and invalid values stay
+warnings that the function may silence, as in the notebook's checks (the cross-entropy solution
+silences log(0) before it clamps it; 0 * log(0) in a masked branch is invalid); library code (in the
+Python installation or nncourse's helpers: NumPy's own ``isclose``, array printing, SciPy) keeps its
+own settings. Not detected: overflows in a fresh context or another thread (new threads start with
+NumPy's default settings, which warn, so a warning filter can hide them there), code that calls
+NumPy's private ``_make_extobj`` or sets its context variable directly, code whose file name
+pretends to be in the Python installation, and a notebook that rewrites NumPy, ``warnings`` or this
+harness before the grading cell runs (such a notebook can also forge the records of its own calls;
+it still cannot compute the references' answers).
+
 Nothing is compared or scored here: student code runs in this process and could change anything in it.
 The grader reads only the results of the grading cell, only with its token, decodes them with
 :func:`decode_array` (no pickle, sizes checked before anything is allocated), and scores them on its own
@@ -34,11 +57,14 @@ from enum import Enum
 import numpy as np
 
 RESULT_MIME = "application/vnd.nncourse.result+json"
+LOGGED = ("over",)  # the floating-point events no setting of the student's code can hide
+TAMPERED = "changed NumPy's floating-point error callback (np.seterrcall)"
+MODES = {"ignore", "warn", "print", "log", "call"}  # of NumPy's, all but "raise"
 _DTYPE = re.compile(r"[<>|=]?[biuf][1248]")  # plain numbers only: no objects, strings or records
 
 
 class CallStatus(str, Enum):
-    """How one call of a student function ended (the kernel reports the first seven)."""
+    """How one call of a student function ended (the kernel reports all but ``no_result``)."""
 
     RETURNED = "returned"
     RAISED = "raised"
@@ -48,6 +74,7 @@ class CallStatus(str, Enum):
     TOO_SLOW = "too_slow"
     SKIPPED = "skipped"  # an earlier call of the same function ran out of time
     CRASHED = "crashed"  # the call ended its process without a result
+    MUTATED = "mutated"  # returned, but changed an argument in place (which one: ``argument``)
     NO_RESULT = "no_result"  # grader side: nothing valid arrived for this call
 
 
@@ -106,13 +133,37 @@ def _result_parts(value, structured, settings):
     return arrays, structured and isinstance(value, (tuple, list))
 
 
+def _snapshot(value):
+    """What an argument holds, to tell afterwards whether a call changed it in place."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_snapshot(v) for v in value])
+    if type(value) in (bool, int, float, str, type(None)):
+        return ("value", type(value).__name__, value)
+    return ("object", id(value))  # not an input the grader sends: only its identity counts
+
+
+def _changed(arguments, before):
+    """The position (among the positional, then the keyword arguments) of the first argument that is
+    not what it was before the call, or None."""
+    for i, (value, was) in enumerate(zip(arguments, before, strict=True)):
+        try:
+            same = _snapshot(value) == was
+        except BaseException:  # a value the student's code turned into anything
+            same = False
+        if not same:
+            return i
+    return None
+
+
 def _call(function, args, kwargs, structured, settings):
     """The child's work: one call and its result as a record (never raises)."""
+    arguments = [*args, *kwargs.values()]
+    before = [_snapshot(a) for a in arguments]
     start = time.perf_counter()
     try:
-        with warnings.catch_warnings(record=True) as caught, np.errstate(**settings["warn_on"]):
-            warnings.simplefilter("always")
-            value = function(*args, **kwargs)
+        value, warned = _invoke(function, args, kwargs, settings)
     except NotImplementedError:
         return {"status": CallStatus.NOT_IMPLEMENTED.value}
     except BaseException as error:  # the student's code may raise anything, even SystemExit
@@ -125,13 +176,96 @@ def _call(function, args, kwargs, structured, settings):
         parts, was_tuple = _result_parts(value, structured, settings)
     except BaseException as error:
         return {"status": CallStatus.BAD_RESULT.value, "error": str(error)[:300]}
+    changed = _changed(arguments, before)
+    if changed is not None:  # no value is sent: only which argument it was
+        return {"status": CallStatus.MUTATED.value, "argument": changed}
     return {
         "status": CallStatus.RETURNED.value,
         "tuple": was_tuple,
-        "warnings": [str(w.message)[:200] for w in caught[:3]],
+        "warnings": [text[:200] for text in warned],
         "seconds": seconds,
         "parts": [encode_array(p) for p in parts],
     }
+
+
+def _invoke(function, args, kwargs, settings):
+    """What ``function(*args, **kwargs)`` returned, and the texts of (at most three of) its warnings:
+    overflows from the :class:`_FloatingPointWatch`, then the others."""
+    watch = _FloatingPointWatch()
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        np.errstate(call=watch, **_modes(settings["warn_on"])),
+        watch,
+    ):
+        warnings.simplefilter("always")
+        value = function(*args, **kwargs)
+    texts = watch.events + [str(w.message) for w in caught]
+    return value, ([*texts[:2], TAMPERED] if watch.tampered else texts[:3])
+
+
+def _modes(warn_on):
+    """The grader's error settings: as the notebook's checks have them, except that overflows are
+    logged by the watch instead of warned (no warning filter can hide them)."""
+    return {k: "log" if k in LOGGED and v == "warn" else v for k, v in warn_on.items()}
+
+
+class _FloatingPointWatch:
+    """While a student function runs (``with watch:``): NumPy writes overflow events here (error mode
+    "log", with this object as the callback), and the function's own requests to change NumPy's
+    error settings for overflow (``np.errstate``, ``np.seterr``, also as a decorator) are turned back
+    into "log" ("raise" is kept): a right result computed through ``exp(1000)`` counts as a warning
+    however the function silenced it. Requests from library code (NumPy, SciPy, the standard
+    library, nncourse: code in the Python installation) are left alone. Divide-by-zero and invalid
+    values are not watched: silencing log(0) before a clamp, and 0 * log(0) in a masked branch, is
+    what the course does."""
+
+    def __init__(self):
+        self.events, self.tampered = [], False
+        self._namespace = np.errstate.__enter__.__globals__  # numpy._core._ufunc_config's
+        self._real = self._namespace.get("_make_extobj")
+        self._api = np.errstate.__enter__.__code__.co_filename
+        folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+        folders |= {os.path.dirname(os.path.dirname(np.__file__))}
+        package = getattr(sys.modules.get("nncourse"), "__file__", None)
+        folders |= {os.path.dirname(package)} if package else set()
+        folders |= {os.path.realpath(f) for f in folders}
+        self._library = tuple(os.path.join(f, "") for f in folders)
+
+    def write(self, text):
+        """NumPy's "log" mode: one event, e.g. "Warning: overflow encountered in exp"."""
+        if len(self.events) < 3:
+            self.events.append(str(text).removeprefix("Warning: ").strip())
+
+    def __enter__(self):
+        if self._real is not None:
+            self._namespace["_make_extobj"] = self._make_extobj
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._real is not None:
+            self._namespace["_make_extobj"] = self._real
+
+    def _make_extobj(self, *args, **kwargs):
+        """NumPy's own, with the student's setting for overflow made "log"."""
+        if not self._from_library():
+            if args or "call" in kwargs:  # its own callback would receive the events instead
+                self.tampered = True
+            else:
+                every = kwargs.pop("all", None)
+                for name in ("divide", "over", "under", "invalid"):
+                    mode = kwargs.get(name) or every
+                    kwargs[name] = "log" if name in LOGGED and mode in MODES else mode
+        return self._real(*args, **kwargs)
+
+    def _from_library(self):
+        """Whether the code asking for new error settings lies in the Python installation."""
+        # the caller of _make_extobj: np.errstate, np.seterr, or the student's code
+        frame = sys._getframe(2)
+        while frame is not None and frame.f_code.co_filename == self._api:
+            frame = frame.f_back
+        if frame is None or frame.f_code is _invoke.__code__:  # the function is np.errstate's
+            return False
+        return frame.f_code.co_filename.startswith(self._library)
 
 
 def _child(function, calls, settings, write_end):

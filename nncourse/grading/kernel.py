@@ -4,6 +4,9 @@ The notebook's code cells run first, then the grading cell (:mod:`nncourse.gradi
 keeps none of the notebook's output: it counts it, quotes the first few errors (capped), and hands the
 grading cell's result records to a :class:`~nncourse.grading.results.ResultInbox`. Comm messages and
 widget state are ignored, so the grader's memory does not grow with what a notebook prints or displays.
+No single message is held whole either: the client's sockets refuse one larger than
+:data:`MAX_MESSAGE_BYTES` (zmq drops the connection before reading it), which ends the run with status
+``error`` and says why, and queue at most :data:`RECEIVE_QUEUE` messages at a time.
 The kernel is killed, with everything it started, when the time limit runs out or the run is stopped.
 
 Taught in: the instructor guide (book/instructors.md), sections "Grading" and "What the grader trusts".
@@ -18,18 +21,40 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import zmq
+from jupyter_client.asynchronous import AsyncKernelClient
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
+from nbclient.util import ensure_async
 
 from nncourse.grading import sandbox
 from nncourse.grading.harness import RESULT_MIME, RunStatus
-from nncourse.grading.options import MAX_ERRORS, MAX_OUTPUT_BYTES, Limits
+from nncourse.grading.options import MAX_ERRORS, MAX_OUTPUT_BYTES, MAX_RESULT_BYTES, Limits
 from nncourse.grading.plan import grading_cell, new_token
 from nncourse.grading.results import KernelRun, ResultInbox
 from nncourse.grading.score import builtin_exception
 from nncourse.grading.submissions import Submission, read_code_cells
 
 KERNELSPEC = {"name": "python3", "language": "python", "display_name": "Python 3"}
+# One frame of one message from the kernel (a result record of MAX_RESULT_BYTES is about 1.4 times
+# that, in base64 and JSON), and how many messages zmq queues for the grader per socket (default 1000).
+MAX_MESSAGE_BYTES = 2 * MAX_RESULT_BYTES
+RECEIVE_QUEUE = 8
+TOO_LARGE = (
+    f"sent one output message larger than {MAX_MESSAGE_BYTES // 1_000_000} MB (a print, display or"
+    " error of that size); the grader stopped the run"
+)
+
+
+class LimitedKernelClient(AsyncKernelClient):
+    """jupyter_client's client whose sockets refuse a message larger than :data:`MAX_MESSAGE_BYTES`
+    and queue at most :data:`RECEIVE_QUEUE` messages."""
+
+    def _context_default(self):
+        context = super()._context_default()
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # every socket made from it
+        context.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE)
+        return context
 
 
 @dataclass(frozen=True)
@@ -79,6 +104,51 @@ class GradingClient(NotebookClient):
         self.errors: list[str] = []
         self.n_errors = 0
         self.reached = -1  # the last cell that started
+        self.executing = False  # a cell is running
+        self.too_large = asyncio.Event()  # set when a message was refused for its size
+        self._watcher: asyncio.Future | None = None
+
+    async def async_start_new_kernel_client(self):
+        """nbclient's, and a watch on the connection (see :meth:`watch_connection`)."""
+        kc = await super().async_start_new_kernel_client()
+        self._watcher = asyncio.ensure_future(self.watch_connection(kc))
+        return kc
+
+    async def watch_connection(self, kc) -> None:
+        """Set :attr:`too_large` when the connection to a kernel that still runs a cell drops: zmq
+        drops it when a message is larger than :data:`MAX_MESSAGE_BYTES`."""
+        monitors = [
+            c.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+            for c in (kc.iopub_channel, kc.shell_channel)
+        ]
+        try:
+            while not self.too_large.is_set():
+                events = [asyncio.ensure_future(m.recv_multipart()) for m in monitors]
+                done, pending = await asyncio.wait(events, return_when=asyncio.FIRST_COMPLETED)
+                for event in pending:
+                    event.cancel()
+                if any(e.cancelled() or e.exception() is not None for e in done):
+                    return  # the sockets were closed
+                executing = self.executing
+                await asyncio.sleep(1)  # a kernel that died is not alive by now
+                if executing and await ensure_async(self.km.is_alive()):
+                    self.too_large.set()
+        finally:
+            for monitor in monitors:
+                monitor.close(linger=0)
+
+    def stop_watching(self) -> None:
+        """End the watch on the connection."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+
+    async def async_execute_cell(self, cell, cell_index: int, *args, **kwargs):
+        """nbclient's, noting that a cell is running."""
+        self.executing = True
+        try:
+            return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+        finally:
+            self.executing = False
 
     def process_message(self, msg: dict, cell, cell_index: int):
         """Count and drop the notebook's output; quote errors; hand result records to the inbox."""
@@ -135,13 +205,21 @@ async def _execute(client: GradingClient, options: dict, limits: Limits) -> tupl
     """Run the notebook within ``limits.notebook_s``; the run's status and reasons."""
     task = asyncio.ensure_future(client.async_execute(**options))
     task.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieved, never logged
+    too_large = asyncio.ensure_future(client.too_large.wait())
     try:
-        done, _ = await asyncio.wait({task}, timeout=limits.notebook_s)
+        done, _ = await asyncio.wait(
+            {task, too_large}, timeout=limits.notebook_s, return_when=asyncio.FIRST_COMPLETED
+        )
     finally:
-        if not task.done():  # out of time, or the run was stopped: end nbclient, even mid-start
+        too_large.cancel()
+        if (
+            not task.done()
+        ):  # out of time, a message too large, or the run was stopped: end nbclient
             task.cancel()
             await asyncio.wait({task}, timeout=10)
-    if not done:
+    if task not in done:
+        if client.too_large.is_set():
+            return RunStatus.ERROR, [TOO_LARGE]
         return RunStatus.TIMEOUT, [f"stopped after the time limit of {limits.notebook_s:g} s"]
     error = task.exception()
     if error is None:
@@ -159,6 +237,7 @@ def _start(setup: KernelSetup, scratch: Path):
     km, marker = sandbox.submission_kernel(
         scratch, setup.isolation, setup.sandbox_limits(), [setup.package], list(setup.hidden)
     )
+    km.client_factory = LimitedKernelClient
     return km, marker, sandbox.start_options(scratch, marker)  # PYTHONPATH: the visible package
 
 
@@ -197,6 +276,7 @@ async def run_submission(
             sandbox.kill_kernel(km, marker)
             session.unregister(marker)
         if client is not None:
+            client.stop_watching()
             atexit.unregister(client._cleanup_kernel)  # nbclient's exit hook fails once cleaned up
         sandbox.remove_scratch(scratch)
     return KernelRun(status, tuple(reasons), inbox.results(), time.perf_counter() - start)
@@ -204,8 +284,9 @@ async def run_submission(
 
 def _explain(status: RunStatus, reasons: list[str], client: GradingClient, km) -> list[str]:
     """The reasons, with where a stopped notebook was, which limit stopped it, and dropped output."""
-    if status in (RunStatus.TIMEOUT, RunStatus.CRASHED):
+    if status in (RunStatus.TIMEOUT, RunStatus.CRASHED) or reasons[:1] == [TOO_LARGE]:
         reasons = [reasons[0] + client.where(), *reasons[1:]]
+    if status in (RunStatus.TIMEOUT, RunStatus.CRASHED):
         limit = sandbox.limit_hit(km)
         if limit:
             reasons.append(f"the submission {limit}")

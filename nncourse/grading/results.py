@@ -4,7 +4,9 @@ Only display data of type :data:`~nncourse.grading.harness.RESULT_MIME`, sent by
 carrying this submission's token, is read at all, and only up to ``MAX_RESULTS_BYTES`` in total. A record
 that is not exactly what the harness sends (wrong types, unknown status, arrays that are not plain numbers
 or larger than they claim) becomes a :class:`CallResult` with status ``no_result`` and a reason; two
-records for one call cancel each other.
+records for one call cancel each other. A ``mutated`` record (the call changed an argument in place)
+carries only the argument's position, a small integer: like every status other than ``returned`` it can
+only fail its own check, so a forged one gains nothing.
 
 Taught in: the instructor guide (book/instructors.md), section "What the grader trusts".
 """
@@ -21,6 +23,7 @@ from nncourse.grading.harness import CallStatus, RunStatus, decode_array
 from nncourse.grading.options import MAX_RESULT_BYTES, MAX_RESULTS_BYTES
 
 NOT_READABLE = "the grader could not read the result of this call"
+MAX_ARGUMENTS = 64  # a mutated record's argument position is below this
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class CallResult:
     error: str = ""
     warnings: tuple[str, ...] = ()
     returned_tuple: bool = False
+    argument: int | None = None  # mutated: which argument (positional ones, then keyword ones)
 
 
 NO_RESULT = CallResult(
@@ -62,6 +66,8 @@ def call_result(record: object) -> CallResult:
         status = CallStatus(record.get("status"))
     except (ValueError, TypeError):
         return CallResult(CallStatus.NO_RESULT, error=NOT_READABLE)
+    if status is CallStatus.MUTATED:
+        return _mutated(record)
     if status is not CallStatus.RETURNED:
         return CallResult(status, error=_text(record.get("error")))
     warnings = record.get("warnings", [])
@@ -73,6 +79,14 @@ def call_result(record: object) -> CallResult:
         return CallResult(CallStatus.NO_RESULT, error=NOT_READABLE)
     shown = tuple(_text(w, 200) for w in warnings[:3])
     return CallResult(status, parts, warnings=shown, returned_tuple=record.get("tuple", False))
+
+
+def _mutated(record: dict) -> CallResult:
+    """A ``mutated`` record's result: its argument must be a position, a small integer."""
+    argument = record.get("argument")
+    if type(argument) is not int or not 0 <= argument < MAX_ARGUMENTS:
+        return CallResult(CallStatus.NO_RESULT, error=NOT_READABLE)
+    return CallResult(CallStatus.MUTATED, argument=argument)
 
 
 @dataclass

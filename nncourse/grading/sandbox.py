@@ -369,6 +369,10 @@ def _manager_class():
                     await asyncio.sleep(0.01)
             await super()._async_kill_kernel(restart=restart)
 
+        # jupyter_client 7 calls these aliases of the base class's methods, not the ones above.
+        _launch_kernel = _async_launch_kernel
+        _kill_kernel = _async_kill_kernel
+
     return SandboxedKernelManager
 
 
