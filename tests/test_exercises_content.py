@@ -99,6 +99,61 @@ def test_exercise_is_well_formed(exercise_id):
     assert hidden_points > public_points
 
 
+# Chapter listings that print a question's answer under another name than its reference's.
+PRINTED_AS = {
+    ("maths", "slope_of_cube"): "derivative",  # the page's central difference, for any f
+    ("gradient_descent", "parabola_descent"): "gradient_descent",  # and the page runs it on x**2
+    ("gradient_descent", "gradient_step"): "train_logistic_regression",  # its loop takes the step
+    ("gradient_descent", "train_logistic"): "train_logistic_regression",  # batch_size=None
+    ("backprop", "forward"): "MLP._forward_pass",
+    ("backprop", "hidden_delta"): "MLP._backprop",
+    ("backprop", "gradients"): "MLP._backprop",
+}
+# Chapter listings named like a question that answer another question.
+# (the chapter's accuracy(w, b, X, y) is for one sigmoid unit, not for softmax regression)
+NOT_THE_ANSWER = {("softmax_regression", "accuracy")}
+PYOBJECT = re.compile(r"^:pyobject:\s*(\S+)\s*$", re.MULTILINE)
+TOP_LEVEL_DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
+
+
+def chapter_listings(chapter):
+    """What a chapter prints in full: its ``:pyobject:`` includes and the functions its cells define."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "book" / f"{chapter}.ipynb"
+    names = set()
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"])
+        names |= set(PYOBJECT.findall(source))
+        if cell["cell_type"] == "code":
+            names |= set(TOP_LEVEL_DEF.findall(source))
+    return names
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_answer_in_chapter_is_set_exactly_where_the_chapter_prints_the_answer(exercise_id):
+    ex = load_exercise(exercise_id)
+    listings = chapter_listings(ex.chapter)
+    for q in ex.questions:
+        names = {q.function, q.reference.__name__, PRINTED_AS.get((ex.id, q.function))}
+        printed = bool(names & listings) and (ex.id, q.function) not in NOT_THE_ANSWER
+        assert q.answer_in_chapter == printed, (q.function, sorted(names & listings))
+
+
+# Exercises still short of practice beyond the chapter (being reworked): none once the work is done.
+SHORT_OF_PRACTICE = {"sigmoid", "softmax", "cross_entropy", "gradient_descent", "backprop"}
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_at_least_half_the_points_need_more_than_the_chapter_prints(exercise_id):
+    if exercise_id in SHORT_OF_PRACTICE:
+        pytest.xfail("not reworked yet")
+    ex = load_exercise(exercise_id)
+    beyond = sum(q.points for q in ex.questions if not q.answer_in_chapter)
+    assert beyond >= ex.points / 2, (beyond, ex.points)
+
+
 @pytest.mark.parametrize("exercise_id", EXERCISES)
 @pytest.mark.parametrize("secret", ["one secret", "another secret"])
 def test_references_score_full_marks(exercise_id, secret):

@@ -129,6 +129,8 @@ def _delta_inputs(rng, n, d1, k):
 FORWARD = Question(
     function="forward",
     reference=forward,
+    section="the-multilayer-perceptron",
+    answer_in_chapter=True,
     checks=[
         Check(
             "the four XOR inputs through a 2-3-1 network",
@@ -194,6 +196,7 @@ FORWARD = Question(
 OUTPUT_DELTA = Question(
     function="output_delta",
     reference=output_delta,
+    section="error-signals-of-the-output-layer",
     checks=[
         Check(
             "two examples, one output",
@@ -223,6 +226,8 @@ OUTPUT_DELTA = Question(
 HIDDEN_DELTA = Question(
     function="hidden_delta",
     reference=hidden_delta,
+    section="error-signals-of-a-hidden-layer",
+    answer_in_chapter=True,
     checks=[
         Check(
             "three hidden units, one output",
@@ -269,6 +274,8 @@ HIDDEN_DELTA = Question(
 GRADIENTS = Question(
     function="gradients",
     reference=gradients,
+    section="the-same-in-matrix-form-for-a-batch",
+    answer_in_chapter=True,
     parts=("dW1", "db1", "dW2", "db2"),
     checks=[
         Check(

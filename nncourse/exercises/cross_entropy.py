@@ -94,6 +94,7 @@ def _softmax_rows(rng, n, k, scale=2.0):
 LIKELIHOOD = Question(
     function="likelihood",
     reference=likelihood,
+    section="the-likelihood-a-product-of-probabilities",
     checks=[
         Check(
             "three doors: gifts behind doors 1 and 2",
@@ -122,6 +123,8 @@ LIKELIHOOD = Question(
 BINARY_CROSS_ENTROPY = Question(
     function="binary_cross_entropy",
     reference=nn.binary_cross_entropy,
+    section="binary-cross-entropy",
+    answer_in_chapter=True,
     checks=[
         Check(
             "three doors, the mean over the doors",
@@ -179,6 +182,8 @@ BINARY_CROSS_ENTROPY = Question(
 CATEGORICAL_CROSS_ENTROPY = Question(
     function="categorical_cross_entropy",
     reference=nn.categorical_cross_entropy,
+    section="multi-class-cross-entropy",
+    answer_in_chapter=True,
     checks=[
         Check(
             "duck, beaver and walrus",
@@ -231,6 +236,8 @@ CATEGORICAL_CROSS_ENTROPY = Question(
 SOFTMAX_CROSS_ENTROPY = Question(
     function="softmax_cross_entropy",
     reference=nn.softmax_cross_entropy,
+    section="log-sum-exp",
+    answer_in_chapter=True,
     checks=[
         Check(
             "small logits",
@@ -284,6 +291,7 @@ SOFTMAX_CROSS_ENTROPY = Question(
 SOFTMAX_CROSS_ENTROPY_GRAD = Question(
     function="softmax_cross_entropy_grad",
     reference=nn.softmax_cross_entropy_grad,
+    section="computing-it-stably-from-logits",
     checks=[
         Check(
             "small logits",

@@ -104,6 +104,8 @@ def _train_inputs(rng, n, d, steps):
 PARABOLA_DESCENT = Question(
     function="parabola_descent",
     reference=parabola_descent,
+    section="the-learning-rate",
+    answer_in_chapter=True,
     checks=[
         Check(
             "from 5 with η = 0.1, three steps",
@@ -142,6 +144,8 @@ PARABOLA_DESCENT = Question(
 LOGISTIC_GRADIENTS = Question(
     function="logistic_gradients",
     reference=logistic_gradients,
+    section="the-gradient-of-logistic-regression",
+    answer_in_chapter=True,
     parts=("dw", "db"),
     checks=[
         Check(
@@ -193,6 +197,8 @@ LOGISTIC_GRADIENTS = Question(
 GRADIENT_STEP = Question(
     function="gradient_step",
     reference=gradient_step,
+    section="the-gradient-points-uphill",
+    answer_in_chapter=True,
     parts=("w", "b"),
     checks=[
         Check(
@@ -228,6 +234,8 @@ GRADIENT_STEP = Question(
 TRAIN_LOGISTIC = Question(
     function="train_logistic",
     reference=train_logistic,
+    section="logistic-regression-from-scratch",
+    answer_in_chapter=True,
     parts=("w", "b"),
     checks=[
         Check(

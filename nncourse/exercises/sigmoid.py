@@ -39,6 +39,8 @@ def _neuron_inputs(rng, n=7, d=3):
 SIGMOID = Question(
     function="sigmoid",
     reference=nn.sigmoid,
+    section="the-code",
+    answer_in_chapter=True,
     checks=[
         Check("sigmoid(0) is one half", [(0.0,)], hint="σ(0) = 1 / (1 + e^0) = 1/2."),
         Check(
@@ -80,6 +82,8 @@ SIGMOID = Question(
 SIGMOID_GRAD = Question(
     function="sigmoid_grad",
     reference=nn.sigmoid_grad,
+    section="the-derivative",
+    answer_in_chapter=True,
     checks=[
         Check(
             "the slope at 0 is 1/4",
@@ -124,6 +128,7 @@ SIGMOID_GRAD = Question(
 NEURON_PROBABILITY = Question(
     function="neuron_probability",
     reference=neuron_probability,
+    section="a-probability-over-the-whole-plane",
     checks=[
         Check(
             "two examples, two features",
@@ -152,6 +157,7 @@ NEURON_PROBABILITY = Question(
 NEURON_PREDICT = Question(
     function="neuron_predict",
     reference=neuron_predict,
+    section="a-probability-over-the-whole-plane",
     floats=True,
     checks=[
         Check(

@@ -65,6 +65,8 @@ def _scores(rng, n=5, k=4, scale=3.0):
 SOFTMAX = Question(
     function="softmax",
     reference=nn.softmax,
+    section="the-fix-subtract-the-largest-score-first",
+    answer_in_chapter=True,
     checks=[
         Check(
             "one row of scores (2, 1, 0)",
@@ -138,6 +140,8 @@ LOG_HINTS = {
 LOG_SOFTMAX = Question(
     function="log_softmax",
     reference=nn.log_softmax,
+    section="a-batch-of-examples-sum-along-the-right-axis",
+    answer_in_chapter=True,
     checks=[
         Check(
             "one row of scores (2, 1, 0)",
@@ -177,6 +181,7 @@ LOG_SOFTMAX = Question(
 PREDICT_CLASS = Question(
     function="predict_class",
     reference=predict_class,
+    section="three-properties-and-why-they-hold",
     checks=[
         Check(
             "the class with the largest score, for each row",
@@ -205,6 +210,8 @@ FLOAT_HINT = (
 ONE_HOT = Question(
     function="one_hot",
     reference=one_hot,
+    section="one-hot-encoding-writing-the-answers-down",
+    answer_in_chapter=True,
     floats=True,
     checks=[
         Check(
@@ -232,6 +239,7 @@ TEMPERATURE_HINT = "Divide the scores by T (z / T, not z * T), then take your st
 SOFTMAX_TEMPERATURE = Question(
     function="softmax_temperature",
     reference=softmax_temperature,
+    section="temperature-how-sure-should-the-softmax-be",
     checks=[
         Check(
             "T = 1 is the ordinary softmax",
