@@ -103,8 +103,6 @@ def test_exercise_is_well_formed(exercise_id):
 PRINTED_AS = {
     ("maths", "slope_of_cube"): "derivative",  # the page's central difference, for any f
     ("gradient_descent", "parabola_descent"): "gradient_descent",  # and the page runs it on x**2
-    ("gradient_descent", "gradient_step"): "train_logistic_regression",  # its loop takes the step
-    ("gradient_descent", "train_logistic"): "train_logistic_regression",  # batch_size=None
     ("backprop", "forward"): "MLP._forward_pass",
     ("backprop", "hidden_delta"): "MLP._backprop",
     ("backprop", "gradients"): "MLP._backprop",
@@ -141,26 +139,21 @@ def test_answer_in_chapter_is_set_exactly_where_the_chapter_prints_the_answer(ex
         assert q.answer_in_chapter == printed, (q.function, sorted(names & listings))
 
 
-# Exercises still short of practice beyond the chapter (being reworked): none once the work is done.
-SHORT_OF_PRACTICE = {"gradient_descent"}
-
-
 @pytest.mark.parametrize("exercise_id", EXERCISES)
 def test_at_least_half_the_points_need_more_than_the_chapter_prints(exercise_id):
-    if exercise_id in SHORT_OF_PRACTICE:
-        pytest.xfail("not reworked yet")
     ex = load_exercise(exercise_id)
     beyond = sum(q.points for q in ex.questions if not q.answer_in_chapter)
     assert beyond >= ex.points / 2, (beyond, ex.points)
 
 
 BEYOND = "(not in the chapter)"
+CHECK_CELL = re.compile(r"^check\((\w+)\)")
 # The exercises whose notebooks mark the questions beyond the chapter so far.
-MARKED = ["sigmoid", "softmax", "cross_entropy", "backprop"]
+MARKED = ["maths", "sigmoid", "softmax", "cross_entropy", "gradient_descent", "backprop"]
 
 
 def question_headings(exercise_id):
-    """The source notebook's "## N." headings, and {function: heading} for those a function follows."""
+    """The source notebook's "## N." headings, and {function: heading} for those whose cells check one."""
     import json
     from pathlib import Path
 
@@ -171,7 +164,7 @@ def question_headings(exercise_id):
         if cell["cell_type"] == "markdown" and re.match(r"## \d+\. ", source):
             heading = source.splitlines()[0]
             numbered.append(heading)
-        elif cell["cell_type"] == "code" and (m := TOP_LEVEL_DEF.match(source)) and heading:
+        elif cell["cell_type"] == "code" and (m := CHECK_CELL.match(source)) and heading:
             headings[m[1]], heading = heading, None
     return numbered, headings
 
@@ -225,8 +218,38 @@ def test_logistic_gradients_match_finite_differences():
     np.testing.assert_allclose(np.append(dw, db), numeric, atol=1e-8)
 
 
+def test_train_momentum_is_the_heavy_ball_loop_and_plain_descent_at_beta_0():
+    rng = np.random.default_rng(9)
+    X, y = gd._data(rng, 12, 3)
+    w0, b0 = rng.normal(size=3), 0.4
+    for beta in (0.0, 0.8):
+        w, b, vw, vb = w0.copy(), b0, np.zeros(3), 0.0
+        for _ in range(15):
+            dw, db = gd.logistic_gradients(w, b, X, y)
+            vw, vb = beta * vw - 0.2 * dw, beta * vb - 0.2 * db
+            w, b = w + vw, b + vb
+        got_w, got_b = gd.train_momentum(X, y, w0, b0, 0.2, beta, 15)
+        np.testing.assert_allclose(got_w, w, rtol=1e-12)
+        assert got_b == pytest.approx(b, rel=1e-12)
+
+
+def test_l2_gradients_are_the_derivative_of_the_penalised_error():
+    rng = np.random.default_rng(10)
+    X, y = gd._data(rng, 9, 3)
+    w, b, lam = rng.normal(size=3), 0.3, 0.7
+
+    def error(theta):
+        loss = nn.binary_cross_entropy(y, nn.sigmoid(X @ theta[:3] + theta[3]))
+        return loss + lam / 2 * np.sum(theta[:3] ** 2)
+
+    dw, db = gd.l2_logistic_gradients(w, b, X, y, lam)
+    np.testing.assert_allclose(
+        np.append(dw, db), nn.numerical_gradient(error, np.append(w, b)), atol=1e-8
+    )
+
+
 def test_chapter_example_gradient_step_lowers_the_error():
-    w, b = gd.gradient_step(gd.W_ONE, gd.B_ONE, gd.X_ONE, gd.Y_ONE, 0.1)
+    w, b = gd.train_momentum(gd.X_ONE, gd.Y_ONE, gd.W_ONE, gd.B_ONE, 0.1, 0.0, 1)
     before = nn.binary_cross_entropy(gd.Y_ONE, nn.sigmoid(gd.X_ONE @ gd.W_ONE + gd.B_ONE))
     after = nn.binary_cross_entropy(gd.Y_ONE, nn.sigmoid(gd.X_ONE @ w + b))
     assert after < before
@@ -443,14 +466,72 @@ def logistic_gradients_naive(w, b, X, y):
     return X.T @ error / len(y), error.mean()
 
 
-def ascent_step(w, b, X, y, lr):
+def momentum_loop(X, y, w0, b0, lr, beta, steps, update=None, in_place=False):
+    """A learner's momentum loop; ``update(v, g, lr, beta)`` is their velocity rule (heavy ball by default)."""
+    update = update or (lambda v, g, lr, beta: beta * v - lr * g)
+    w = w0 if in_place else np.array(w0, dtype=float)
+    b, vw, vb = float(b0), np.zeros_like(w), 0.0
+    for _ in range(steps):
+        dw, db = gd.logistic_gradients(w, b, X, y)
+        vw, vb = update(vw, dw, lr, beta), update(vb, db, lr, beta)
+        w += vw
+        b += vb
+    return w, b
+
+
+def momentum_ascent(X, y, w0, b0, lr, beta, steps):
+    return momentum_loop(X, y, w0, b0, lr, beta, steps, lambda v, g, lr, beta: beta * v + lr * g)
+
+
+def momentum_as_a_running_mean(X, y, w0, b0, lr, beta, steps):
+    rule = lambda v, g, lr, beta: beta * v - (1 - beta) * lr * g  # noqa: E731
+    return momentum_loop(X, y, w0, b0, lr, beta, steps, rule)
+
+
+def momentum_forgetting_the_velocity(X, y, w0, b0, lr, beta, steps):
+    return momentum_loop(X, y, w0, b0, lr, 0.0, steps)
+
+
+def momentum_without_a_velocity_for_the_bias(X, y, w0, b0, lr, beta, steps):
+    w, vw, b = np.array(w0, dtype=float), np.zeros(np.shape(w0)), float(b0)
+    for _ in range(steps):
+        dw, db = gd.logistic_gradients(w, b, X, y)
+        vw = beta * vw - lr * dw
+        w, b = w + vw, b - lr * db
+    return w, b
+
+
+def momentum_in_place(X, y, w0, b0, lr, beta, steps):
+    return momentum_loop(X, y, w0, b0, lr, beta, steps, in_place=True)
+
+
+def momentum_one_step_short(X, y, w0, b0, lr, beta, steps):
+    return momentum_loop(X, y, w0, b0, lr, beta, max(steps - 1, 0))
+
+
+def l2_penalising_the_bias(w, b, X, y, lam):
+    dw, db = gd.l2_logistic_gradients(w, b, X, y, lam)
+    return dw, db + lam * b
+
+
+def l2_without_the_half(w, b, X, y, lam):
     dw, db = gd.logistic_gradients(w, b, X, y)
-    return w + lr * dw, b + lr * db
+    return dw + 2 * lam * np.asarray(w), db
 
 
-def step_without_bias(w, b, X, y, lr):
-    dw, _ = gd.logistic_gradients(w, b, X, y)
-    return w - lr * dw, b
+def l2_with_the_wrong_sign(w, b, X, y, lam):
+    dw, db = gd.logistic_gradients(w, b, X, y)
+    return dw - lam * np.asarray(w), db
+
+
+def l2_divided_by_n(w, b, X, y, lam):
+    dw, db = gd.logistic_gradients(w, b, X, y)
+    return dw + lam * np.asarray(w) / len(y), db
+
+
+def l2_with_the_naive_sigmoid(w, b, X, y, lam):
+    dw, db = logistic_gradients_naive(w, b, X, y)
+    return dw + lam * np.asarray(w), db
 
 
 def forward_naive(X, W1, b1, W2, b2):
@@ -924,16 +1005,6 @@ def logistic_gradients_summed(w, b, X, y):
     return dw * len(y), db * len(y)
 
 
-def gradient_step_in_place(w, b, X, y, lr):
-    dw, db = gd.logistic_gradients(w, b, X, y)
-    w -= lr * dw
-    return w, b - lr * db
-
-
-def train_logistic_one_step_short(X, y, w0, b0, lr, steps):
-    return gd.train_logistic(X, y, w0, b0, lr, steps - 1)
-
-
 def sgd_epoch_in_place(X, y, W, b, lr, batch_size, seed):
     new_W, new_b = sr.sgd_epoch(X, y, W, b, lr, batch_size, seed)
     W[...] = new_W
@@ -1213,22 +1284,98 @@ MISTAKES = [
     ),
     (
         "gradient_descent",
-        "gradient_step",
-        ascent_step,
-        checks_of("gradient_descent", "gradient_step"),
+        "l2_logistic_gradients",
+        l2_penalising_the_bias,
+        {
+            "λ = 0.5 pulls the weights towards 0, not the bias",
+            "hidden: random batches and penalties",
+            "hidden: a strong penalty",
+            "hidden: one example, one feature",
+        },
+        "db: values differ",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_without_the_half,
+        checks_of("gradient_descent", "l2_logistic_gradients") - {"λ = 0 is the plain gradient"},
+        "dw: values differ",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_with_the_wrong_sign,
+        checks_of("gradient_descent", "l2_logistic_gradients") - {"λ = 0 is the plain gradient"},
+        "dw: values differ",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_divided_by_n,
+        checks_of("gradient_descent", "l2_logistic_gradients") - {"λ = 0 is the plain gradient"},
+        "dw: values differ",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_with_the_naive_sigmoid,
+        {"scores of ±1000 without overflow"},
+        "overflow",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_ascent,
+        checks_of("gradient_descent", "train_momentum"),
         "values differ",
     ),
     (
         "gradient_descent",
-        "gradient_step",
-        step_without_bias,
+        "train_momentum",
+        momentum_as_a_running_mean,
         {
-            "one step from the chapter's example, η = 0.1",
-            "the bias moves too",
-            "hidden: random steps",
-            "hidden: one example",
+            "β = 0.9, one step from zero weights: the velocity starts at 0",
+            "β = 0.9, twenty steps from the chapter's example",
+            "hidden: random data, fifty steps",
+            "hidden: one example, strong momentum",
+        },
+        "times the expected",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_forgetting_the_velocity,
+        {
+            "β = 0.9, twenty steps from the chapter's example",
+            "hidden: random data, fifty steps",
+            "hidden: one example, strong momentum",
+        },
+        "values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_without_a_velocity_for_the_bias,
+        {
+            "β = 0.9, twenty steps from the chapter's example",
+            "hidden: random data, fifty steps",
+            "hidden: one example, strong momentum",
         },
         "b: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_in_place,
+        checks_of("gradient_descent", "train_momentum"),
+        "in place",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_one_step_short,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
     ),
     (
         "training",
@@ -1702,20 +1849,6 @@ MISTAKES = [
         "dw: every value",
     ),
     (
-        "gradient_descent",
-        "gradient_step",
-        gradient_step_in_place,
-        checks_of("gradient_descent", "gradient_step"),
-        "in place",
-    ),
-    (
-        "gradient_descent",
-        "train_logistic",
-        train_logistic_one_step_short,
-        checks_of("gradient_descent", "train_logistic"),
-        "w: values differ",
-    ),
-    (
         "softmax_regression",
         "sgd_epoch",
         sgd_epoch_in_place,
@@ -1955,11 +2088,11 @@ def test_missing_transpose_is_caught_when_the_shapes_fit():
 
 
 def test_ascent_from_zero_weights_is_reported_as_a_sign_error():
-    q = load_exercise("gradient_descent").question("gradient_step")
-    feedback = run_public_checks(q, ascent_step)
+    q = load_exercise("gradient_descent").question("train_momentum")
+    feedback = run_public_checks(q, momentum_ascent)
     by_name = {c.name: c for c in feedback.checks}
-    assert "wrong sign" in by_name["from zero weights, η = 0.5"].problem
-    assert "ascent" in by_name["from zero weights, η = 0.5"].hint
+    first_step = by_name["β = 0.9, one step from zero weights: the velocity starts at 0"]
+    assert "wrong sign" in first_step.problem and "ascent" in first_step.hint
 
 
 def test_wrong_sign_of_the_output_delta_is_reported():
