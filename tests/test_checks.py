@@ -246,28 +246,35 @@ def test_the_keepdims_hint_names_the_reduction_the_learner_wrote():
     assert "line" in failed["scores of ±1000 without overflow"].problem
 
 
-def test_log_softmax_hints_follow_the_warning():
+def test_logsumexp_hints_follow_the_warning_and_the_shape():
     def unshifted(z):
-        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return np.log(np.exp(z).sum(axis=1))
 
-    def log_of_softmax(z):
-        return np.log(nn.softmax(z, axis=1))
+    def max_not_added_back(z):
+        return np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1))
 
-    name = "very unlikely classes stay finite"
-    assert "softmax" not in failures(SOFTMAX, "log_softmax", unshifted)[name].hint
-    assert "exp(1000) is inf" in failures(SOFTMAX, "log_softmax", unshifted)[name].hint
-    assert "log of a probability" in failures(SOFTMAX, "log_softmax", log_of_softmax)[name].hint
+    def column(z):
+        m = z.max(axis=1, keepdims=True)
+        return m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+
+    name = "scores of ±1000 without overflow"
+    assert "exp(1000) is inf" in failures(SOFTMAX, "logsumexp", unshifted)[name].hint
+    forgot = failures(SOFTMAX, "logsumexp", max_not_added_back)["one row of scores (2, 1, 0)"]
+    assert "add m back" in forgot.hint and "inf" not in forgot.hint
+    shaped = failures(SOFTMAX, "logsumexp", column)["a batch: one number per row, square and not"]
+    assert "a column where a flat array is expected" in shaped.problem and "(n,)" in shaped.hint
 
 
-def test_log_softmax_without_keepdims_and_integer_one_hot_fail_a_public_check():
+def test_logsumexp_shift_without_keepdims_and_integer_one_hot_fail_a_public_check():
     def no_keepdims(z):
-        s = z - z.max(axis=1, keepdims=True)
-        return s - np.log(np.exp(s).sum(axis=1))
+        m = z.max(axis=1)
+        return m + np.log(np.exp(z - m).sum(axis=1))
 
     def integers(labels, num_classes):
         return np.eye(num_classes, dtype=int)[labels]
 
-    assert failures(SOFTMAX, "log_softmax", no_keepdims)
+    failed = failures(SOFTMAX, "logsumexp", no_keepdims)
+    assert "a batch: one number per row, square and not" in failed
     assert "floats" in next(iter(failures(SOFTMAX, "one_hot", integers).values())).problem
 
 

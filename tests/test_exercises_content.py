@@ -99,6 +99,87 @@ def test_exercise_is_well_formed(exercise_id):
     assert hidden_points > public_points
 
 
+# Chapter listings that print a question's answer under another name than its reference's.
+PRINTED_AS = {
+    ("maths", "slope_of_cube"): "derivative",  # the page's central difference, for any f
+    ("gradient_descent", "parabola_descent"): "gradient_descent",  # and the page runs it on x**2
+    ("backprop", "forward"): "MLP._forward_pass",
+    ("backprop", "hidden_delta"): "MLP._backprop",
+    ("backprop", "gradients"): "MLP._backprop",
+}
+# Chapter listings named like a question that answer another question.
+# (the chapter's accuracy(w, b, X, y) is for one sigmoid unit, not for softmax regression)
+NOT_THE_ANSWER = {("softmax_regression", "accuracy")}
+PYOBJECT = re.compile(r"^:pyobject:\s*(\S+)\s*$", re.MULTILINE)
+TOP_LEVEL_DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
+
+
+def chapter_listings(chapter):
+    """What a chapter prints in full: its ``:pyobject:`` includes and the functions its cells define."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "book" / f"{chapter}.ipynb"
+    names = set()
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"])
+        names |= set(PYOBJECT.findall(source))
+        if cell["cell_type"] == "code":
+            names |= set(TOP_LEVEL_DEF.findall(source))
+    return names
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_answer_in_chapter_is_set_exactly_where_the_chapter_prints_the_answer(exercise_id):
+    ex = load_exercise(exercise_id)
+    listings = chapter_listings(ex.chapter)
+    for q in ex.questions:
+        names = {q.function, q.reference.__name__, PRINTED_AS.get((ex.id, q.function))}
+        printed = bool(names & listings) and (ex.id, q.function) not in NOT_THE_ANSWER
+        assert q.answer_in_chapter == printed, (q.function, sorted(names & listings))
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_at_least_half_the_points_need_more_than_the_chapter_prints(exercise_id):
+    ex = load_exercise(exercise_id)
+    beyond = sum(q.points for q in ex.questions if not q.answer_in_chapter)
+    assert beyond >= ex.points / 2, (beyond, ex.points)
+
+
+BEYOND = "(not in the chapter)"
+CHECK_CELL = re.compile(r"^check\((\w+)\)")
+# The exercises whose notebooks mark the questions beyond the chapter so far.
+MARKED = ["maths", "sigmoid", "softmax", "cross_entropy", "gradient_descent", "backprop"]
+
+
+def question_headings(exercise_id):
+    """The source notebook's "## N." headings, and {function: heading} for those whose cells check one."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "exercises" / f"{exercise_id}.ipynb"
+    numbered, headings, heading = [], {}, None
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and re.match(r"## \d+\. ", source):
+            heading = source.splitlines()[0]
+            numbered.append(heading)
+        elif cell["cell_type"] == "code" and (m := CHECK_CELL.match(source)) and heading:
+            headings[m[1]], heading = heading, None
+    return numbered, headings
+
+
+@pytest.mark.parametrize("exercise_id", MARKED)
+def test_the_notebook_marks_the_questions_beyond_the_chapter(exercise_id):
+    ex = load_exercise(exercise_id)
+    numbered, headings = question_headings(exercise_id)
+    assert [q.function for q in ex.questions] == list(headings)
+    for q in ex.questions:
+        assert (BEYOND in headings[q.function]) == (not q.answer_in_chapter), headings[q.function]
+    numbers = [int(h.split(".")[0].removeprefix("## ")) for h in numbered]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
 @pytest.mark.parametrize("exercise_id", EXERCISES)
 @pytest.mark.parametrize("secret", ["one secret", "another secret"])
 def test_references_score_full_marks(exercise_id, secret):
@@ -137,8 +218,38 @@ def test_logistic_gradients_match_finite_differences():
     np.testing.assert_allclose(np.append(dw, db), numeric, atol=1e-8)
 
 
+def test_train_momentum_is_the_heavy_ball_loop_and_plain_descent_at_beta_0():
+    rng = np.random.default_rng(9)
+    X, y = gd._data(rng, 12, 3)
+    w0, b0 = rng.normal(size=3), 0.4
+    for beta in (0.0, 0.8):
+        w, b, vw, vb = w0.copy(), b0, np.zeros(3), 0.0
+        for _ in range(15):
+            dw, db = gd.logistic_gradients(w, b, X, y)
+            vw, vb = beta * vw - 0.2 * dw, beta * vb - 0.2 * db
+            w, b = w + vw, b + vb
+        got_w, got_b = gd.train_momentum(X, y, w0, b0, 0.2, beta, 15)
+        np.testing.assert_allclose(got_w, w, rtol=1e-12)
+        assert got_b == pytest.approx(b, rel=1e-12)
+
+
+def test_l2_gradients_are_the_derivative_of_the_penalised_error():
+    rng = np.random.default_rng(10)
+    X, y = gd._data(rng, 9, 3)
+    w, b, lam = rng.normal(size=3), 0.3, 0.7
+
+    def error(theta):
+        loss = nn.binary_cross_entropy(y, nn.sigmoid(X @ theta[:3] + theta[3]))
+        return loss + lam / 2 * np.sum(theta[:3] ** 2)
+
+    dw, db = gd.l2_logistic_gradients(w, b, X, y, lam)
+    np.testing.assert_allclose(
+        np.append(dw, db), nn.numerical_gradient(error, np.append(w, b)), atol=1e-8
+    )
+
+
 def test_chapter_example_gradient_step_lowers_the_error():
-    w, b = gd.gradient_step(gd.W_ONE, gd.B_ONE, gd.X_ONE, gd.Y_ONE, 0.1)
+    w, b = gd.train_momentum(gd.X_ONE, gd.Y_ONE, gd.W_ONE, gd.B_ONE, 0.1, 0.0, 1)
     before = nn.binary_cross_entropy(gd.Y_ONE, nn.sigmoid(gd.X_ONE @ gd.W_ONE + gd.B_ONE))
     after = nn.binary_cross_entropy(gd.Y_ONE, nn.sigmoid(gd.X_ONE @ w + b))
     assert after < before
@@ -158,6 +269,26 @@ def test_backprop_references_match_finite_differences():
 
         assert gradient.shape == params[index].shape
         np.testing.assert_allclose(gradient, nn.numerical_gradient(loss, params[index]), atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("reference", "activation", "output", "loss"),
+    [
+        (bp.tanh_gradients, nn.tanh, nn.sigmoid, nn.binary_cross_entropy),
+        (bp.regression_gradients, nn.sigmoid, lambda z: z, nn.mse),
+    ],
+)
+def test_backprop_variant_references_match_finite_differences(reference, activation, output, loss):
+    rng = np.random.default_rng(5)
+    X, Y, *params = bp._gradient_inputs(rng, 6, 3, 4, 2)
+    for index, gradient in enumerate(reference(X, Y, *params)):
+
+        def error(value, index=index):
+            W1, b1, W2, b2 = [value if i == index else p for i, p in enumerate(params)]
+            return loss(Y, output(activation(X @ W1 + b1) @ W2 + b2))
+
+        assert gradient.shape == params[index].shape
+        np.testing.assert_allclose(gradient, nn.numerical_gradient(error, params[index]), atol=1e-8)
 
 
 def test_backprop_deltas_compose_into_the_gradients():
@@ -335,14 +466,72 @@ def logistic_gradients_naive(w, b, X, y):
     return X.T @ error / len(y), error.mean()
 
 
-def ascent_step(w, b, X, y, lr):
+def momentum_loop(X, y, w0, b0, lr, beta, steps, update=None, in_place=False):
+    """A learner's momentum loop; ``update(v, g, lr, beta)`` is their velocity rule (heavy ball by default)."""
+    update = update or (lambda v, g, lr, beta: beta * v - lr * g)
+    w = w0 if in_place else np.array(w0, dtype=float)
+    b, vw, vb = float(b0), np.zeros_like(w), 0.0
+    for _ in range(steps):
+        dw, db = gd.logistic_gradients(w, b, X, y)
+        vw, vb = update(vw, dw, lr, beta), update(vb, db, lr, beta)
+        w += vw
+        b += vb
+    return w, b
+
+
+def momentum_ascent(X, y, w0, b0, lr, beta, steps):
+    return momentum_loop(X, y, w0, b0, lr, beta, steps, lambda v, g, lr, beta: beta * v + lr * g)
+
+
+def momentum_as_a_running_mean(X, y, w0, b0, lr, beta, steps):
+    rule = lambda v, g, lr, beta: beta * v - (1 - beta) * lr * g  # noqa: E731
+    return momentum_loop(X, y, w0, b0, lr, beta, steps, rule)
+
+
+def momentum_forgetting_the_velocity(X, y, w0, b0, lr, beta, steps):
+    return momentum_loop(X, y, w0, b0, lr, 0.0, steps)
+
+
+def momentum_without_a_velocity_for_the_bias(X, y, w0, b0, lr, beta, steps):
+    w, vw, b = np.array(w0, dtype=float), np.zeros(np.shape(w0)), float(b0)
+    for _ in range(steps):
+        dw, db = gd.logistic_gradients(w, b, X, y)
+        vw = beta * vw - lr * dw
+        w, b = w + vw, b - lr * db
+    return w, b
+
+
+def momentum_in_place(X, y, w0, b0, lr, beta, steps):
+    return momentum_loop(X, y, w0, b0, lr, beta, steps, in_place=True)
+
+
+def momentum_one_step_short(X, y, w0, b0, lr, beta, steps):
+    return momentum_loop(X, y, w0, b0, lr, beta, max(steps - 1, 0))
+
+
+def l2_penalising_the_bias(w, b, X, y, lam):
+    dw, db = gd.l2_logistic_gradients(w, b, X, y, lam)
+    return dw, db + lam * b
+
+
+def l2_without_the_half(w, b, X, y, lam):
     dw, db = gd.logistic_gradients(w, b, X, y)
-    return w + lr * dw, b + lr * db
+    return dw + 2 * lam * np.asarray(w), db
 
 
-def step_without_bias(w, b, X, y, lr):
-    dw, _ = gd.logistic_gradients(w, b, X, y)
-    return w - lr * dw, b
+def l2_with_the_wrong_sign(w, b, X, y, lam):
+    dw, db = gd.logistic_gradients(w, b, X, y)
+    return dw - lam * np.asarray(w), db
+
+
+def l2_divided_by_n(w, b, X, y, lam):
+    dw, db = gd.logistic_gradients(w, b, X, y)
+    return dw + lam * np.asarray(w) / len(y), db
+
+
+def l2_with_the_naive_sigmoid(w, b, X, y, lam):
+    dw, db = logistic_gradients_naive(w, b, X, y)
+    return dw + lam * np.asarray(w), db
 
 
 def forward_naive(X, W1, b1, W2, b2):
@@ -674,22 +863,38 @@ def softmax_in_place(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def log_softmax_sum_without_keepdims(z):
-    s = z - z.max(axis=1, keepdims=True)
-    return s - np.log(np.exp(s).sum(axis=1))
+def logsumexp_without_the_shift(z):
+    return np.log(np.exp(z).sum(axis=1))
 
 
-def log_softmax_over_the_whole_array(z):
-    s = z - z.max()
-    return s - np.log(np.exp(s).sum())
+def logsumexp_without_adding_the_max_back(z):
+    return np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1))
 
 
-def log_softmax_without_the_shift(z):
-    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+def logsumexp_as_a_column(z):
+    m = z.max(axis=1, keepdims=True)
+    return m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
 
 
-def log_of_the_softmax(z):
-    return np.log(nn.softmax(z, axis=1))
+def logsumexp_shift_without_keepdims(z):
+    m = z.max(axis=1)
+    return m + np.log(np.exp(z - m).sum(axis=1))
+
+
+def logsumexp_over_the_whole_array(z):
+    m = z.max()
+    return m + np.log(np.exp(z - m).sum())
+
+
+def logsumexp_over_the_columns(z):
+    m = z.max(axis=0)
+    return m + np.log(np.exp(z - m).sum(axis=0))
+
+
+def logsumexp_in_place(z):
+    m = z.max(axis=1, keepdims=True)
+    z -= m
+    return m[:, 0] + np.log(np.exp(z).sum(axis=1))
 
 
 def predict_class_without_axis(z):
@@ -740,12 +945,55 @@ def neuron_predict_as_booleans(X, w, b):
     return np.asarray(X) @ np.asarray(w) + b >= 0
 
 
+def log_of_the_sigmoid(x):
+    return np.log(nn.sigmoid(x))
+
+
+def log_sigmoid_naive(x):
+    return -np.log(1 + np.exp(-np.asarray(x, dtype=float)))
+
+
+def log_sigmoid_where_both_branches_run(x):
+    x = np.asarray(x, dtype=float)
+    return np.where(x >= 0, -np.log1p(np.exp(-x)), x - np.log1p(np.exp(x)))
+
+
+def log_sigmoid_of_minus_x(x):
+    x = np.asarray(x, dtype=float)
+    return np.minimum(-x, 0.0) - np.log1p(np.exp(-np.abs(x)))
+
+
+def minus_log_sigmoid(x):
+    return np.logaddexp(0.0, -np.asarray(x, dtype=float))
+
+
+def log_sigmoid_without_the_minimum(x):
+    return -np.log1p(np.exp(-np.abs(np.asarray(x, dtype=float))))
+
+
 def binary_cross_entropy_summed(y, p):
     return nn.binary_cross_entropy(y, p, reduction="sum")
 
 
-def categorical_cross_entropy_summed(Y, P):
-    return nn.categorical_cross_entropy(Y, P, reduction="sum")
+def sigmoid_cross_entropy_through_the_clamp(y, z):
+    return nn.binary_cross_entropy(y, nn.sigmoid(z))
+
+
+def sigmoid_cross_entropy_naive(y, z):
+    p = 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def sigmoid_cross_entropy_where_both_branches_run(y, z):
+    return np.mean(np.where(y == 1, np.log1p(np.exp(-z)), np.log1p(np.exp(z))))
+
+
+def sigmoid_cross_entropy_summed(y, z):
+    return np.sum(np.logaddexp(0.0, z) - y * z)
+
+
+def sigmoid_cross_entropy_with_the_labels_swapped(y, z):
+    return np.mean(np.logaddexp(0.0, z) - (1 - y) * z)
 
 
 def parabola_descent_without_the_start(x0, lr, steps):
@@ -755,16 +1003,6 @@ def parabola_descent_without_the_start(x0, lr, steps):
 def logistic_gradients_summed(w, b, X, y):
     dw, db = gd.logistic_gradients(w, b, X, y)
     return dw * len(y), db * len(y)
-
-
-def gradient_step_in_place(w, b, X, y, lr):
-    dw, db = gd.logistic_gradients(w, b, X, y)
-    w -= lr * dw
-    return w, b - lr * db
-
-
-def train_logistic_one_step_short(X, y, w0, b0, lr, steps):
-    return gd.train_logistic(X, y, w0, b0, lr, steps - 1)
 
 
 def sgd_epoch_in_place(X, y, W, b, lr, batch_size, seed):
@@ -810,6 +1048,54 @@ def gradients_transposed(X, Y, W1, b1, W2, b2):
 
 def gradients_divided_by_n_again(X, Y, W1, b1, W2, b2):
     return tuple(g / len(X) for g in bp.gradients(X, Y, W1, b1, W2, b2))
+
+
+def two_layer_gradients(X, Y, W1, b1, W2, b2, act, slope, output, delta):
+    """(dW1, db1, dW2, db2) of a two-layer network, with the learner's choices of each piece."""
+    Z1 = X @ W1 + b1
+    A1 = act(Z1)
+    Z2 = A1 @ W2 + b2
+    delta2 = delta(Y, output(Z2), Z2)
+    delta1 = (delta2 @ W2.T) * slope(Z1)
+    return X.T @ delta1, delta1.sum(axis=0), A1.T @ delta2, delta2.sum(axis=0)
+
+
+def bce_delta(Y, Y_hat, Z2):
+    return (Y_hat - Y) / Y.size
+
+
+def mse_delta(Y, Y_hat, Z2):
+    return 2 * (Y_hat - Y) / Y.size
+
+
+def tanh_gradients_with_the_sigmoid_slope(*args):
+    return two_layer_gradients(*args, np.tanh, nn.sigmoid_grad, nn.sigmoid, bce_delta)
+
+
+def tanh_gradients_with_the_slope_of_the_score(*args):
+    return two_layer_gradients(*args, np.tanh, lambda z: 1 - z**2, nn.sigmoid, bce_delta)
+
+
+def tanh_gradients_without_the_square(*args):
+    return two_layer_gradients(*args, np.tanh, lambda z: 1 - np.tanh(z), nn.sigmoid, bce_delta)
+
+
+def regression_gradients_without_the_2(*args):
+    return two_layer_gradients(*args, nn.sigmoid, nn.sigmoid_grad, lambda z: z, bce_delta)
+
+
+def regression_gradients_over_n_only(*args):
+    delta = lambda Y, Y_hat, Z2: 2 * (Y_hat - Y) / len(Y)  # noqa: E731
+    return two_layer_gradients(*args, nn.sigmoid, nn.sigmoid_grad, lambda z: z, delta)
+
+
+def regression_gradients_with_an_output_slope(*args):
+    delta = lambda Y, Y_hat, Z2: mse_delta(Y, Y_hat, Z2) * nn.sigmoid_grad(Z2)  # noqa: E731
+    return two_layer_gradients(*args, nn.sigmoid, nn.sigmoid_grad, lambda z: z, delta)
+
+
+def regression_gradients_with_the_output_sigmoid(*args):
+    return two_layer_gradients(*args, nn.sigmoid, nn.sigmoid_grad, nn.sigmoid, bce_delta)
 
 
 def likelihood_ignoring_the_labels(y, p):
@@ -998,22 +1284,98 @@ MISTAKES = [
     ),
     (
         "gradient_descent",
-        "gradient_step",
-        ascent_step,
-        checks_of("gradient_descent", "gradient_step"),
+        "l2_logistic_gradients",
+        l2_penalising_the_bias,
+        {
+            "λ = 0.5 pulls the weights towards 0, not the bias",
+            "hidden: random batches and penalties",
+            "hidden: a strong penalty",
+            "hidden: one example, one feature",
+        },
+        "db: values differ",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_without_the_half,
+        checks_of("gradient_descent", "l2_logistic_gradients") - {"λ = 0 is the plain gradient"},
+        "dw: values differ",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_with_the_wrong_sign,
+        checks_of("gradient_descent", "l2_logistic_gradients") - {"λ = 0 is the plain gradient"},
+        "dw: values differ",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_divided_by_n,
+        checks_of("gradient_descent", "l2_logistic_gradients") - {"λ = 0 is the plain gradient"},
+        "dw: values differ",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_with_the_naive_sigmoid,
+        {"scores of ±1000 without overflow"},
+        "overflow",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_ascent,
+        checks_of("gradient_descent", "train_momentum"),
         "values differ",
     ),
     (
         "gradient_descent",
-        "gradient_step",
-        step_without_bias,
+        "train_momentum",
+        momentum_as_a_running_mean,
         {
-            "one step from the chapter's example, η = 0.1",
-            "the bias moves too",
-            "hidden: random steps",
-            "hidden: one example",
+            "β = 0.9, one step from zero weights: the velocity starts at 0",
+            "β = 0.9, twenty steps from the chapter's example",
+            "hidden: random data, fifty steps",
+            "hidden: one example, strong momentum",
+        },
+        "times the expected",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_forgetting_the_velocity,
+        {
+            "β = 0.9, twenty steps from the chapter's example",
+            "hidden: random data, fifty steps",
+            "hidden: one example, strong momentum",
+        },
+        "values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_without_a_velocity_for_the_bias,
+        {
+            "β = 0.9, twenty steps from the chapter's example",
+            "hidden: random data, fifty steps",
+            "hidden: one example, strong momentum",
         },
         "b: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_in_place,
+        checks_of("gradient_descent", "train_momentum"),
+        "in place",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_one_step_short,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
     ),
     (
         "training",
@@ -1235,32 +1597,47 @@ MISTAKES = [
     ("softmax", "softmax", softmax_in_place, checks_of("softmax", "softmax"), "in place"),
     (
         "softmax",
-        "log_softmax",
-        log_softmax_sum_without_keepdims,
-        checks_of("softmax", "log_softmax") - {"one row of scores (2, 1, 0)"},
-        "values differ",
-    ),
-    (
-        "softmax",
-        "log_softmax",
-        log_softmax_over_the_whole_array,
-        checks_of("softmax", "log_softmax") - {"one row of scores (2, 1, 0)"},
-        "values differ",
-    ),
-    (
-        "softmax",
-        "log_softmax",
-        log_softmax_without_the_shift,
-        {"very unlikely classes stay finite", "hidden: huge scores stay finite"},
+        "logsumexp",
+        logsumexp_without_the_shift,
+        {"scores of ±1000 without overflow", "hidden: huge scores without overflow"},
         "overflow",
     ),
     (
         "softmax",
-        "log_softmax",
-        log_of_the_softmax,
-        {"very unlikely classes stay finite", "hidden: huge scores stay finite"},
-        "divide by zero",
+        "logsumexp",
+        logsumexp_without_adding_the_max_back,
+        checks_of("softmax", "logsumexp"),
+        "values differ",
     ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_as_a_column,
+        checks_of("softmax", "logsumexp"),
+        "keepdims",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_shift_without_keepdims,
+        checks_of("softmax", "logsumexp") - {"one row of scores (2, 1, 0)"},
+        "values differ",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_over_the_whole_array,
+        checks_of("softmax", "logsumexp"),
+        "a single number",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_over_the_columns,
+        checks_of("softmax", "logsumexp"),
+        "received shape",
+    ),
+    ("softmax", "logsumexp", logsumexp_in_place, checks_of("softmax", "logsumexp"), "in place"),
     (
         "softmax",
         "predict_class",
@@ -1349,6 +1726,60 @@ MISTAKES = [
         "values differ",
     ),
     (
+        "sigmoid",
+        "log_sigmoid",
+        log_of_the_sigmoid,
+        {
+            "inputs of ±1000: log σ(−1000) = −1000 and log σ(1000) = 0, without warnings",
+            "hidden: very large inputs without overflow",
+            "hidden: a single number",
+        },
+        "divide by zero",
+    ),
+    (
+        "sigmoid",
+        "log_sigmoid",
+        log_sigmoid_naive,
+        {
+            "inputs of ±1000: log σ(−1000) = −1000 and log σ(1000) = 0, without warnings",
+            "hidden: very large inputs without overflow",
+            "hidden: a single number",
+        },
+        "overflow",
+    ),
+    (
+        "sigmoid",
+        "log_sigmoid",
+        log_sigmoid_where_both_branches_run,
+        {
+            "inputs of ±1000: log σ(−1000) = −1000 and log σ(1000) = 0, without warnings",
+            "hidden: very large inputs without overflow",
+            "hidden: a single number",
+        },
+        "overflow",
+    ),
+    (
+        "sigmoid",
+        "log_sigmoid",
+        log_sigmoid_of_minus_x,
+        checks_of("sigmoid", "log_sigmoid"),
+        "values differ",
+    ),
+    (
+        "sigmoid",
+        "log_sigmoid",
+        minus_log_sigmoid,
+        checks_of("sigmoid", "log_sigmoid"),
+        "wrong sign",
+    ),
+    (
+        "sigmoid",
+        "log_sigmoid",
+        log_sigmoid_without_the_minimum,
+        checks_of("sigmoid", "log_sigmoid"),
+        "values differ",
+    ),
+    (
         "cross_entropy",
         "binary_cross_entropy",
         binary_cross_entropy_summed,
@@ -1357,9 +1788,46 @@ MISTAKES = [
     ),
     (
         "cross_entropy",
-        "categorical_cross_entropy",
-        categorical_cross_entropy_summed,
-        checks_of("cross_entropy", "categorical_cross_entropy"),
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_through_the_clamp,
+        {
+            "logits of ±1000: certain and right costs 0, certain and wrong 1000",
+            "hidden: huge logits, right and wrong",
+        },
+        "values differ",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_naive,
+        {
+            "logits of ±1000: certain and right costs 0, certain and wrong 1000",
+            "hidden: huge logits, right and wrong",
+        },
+        "overflow",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_where_both_branches_run,
+        {
+            "logits of ±1000: certain and right costs 0, certain and wrong 1000",
+            "hidden: huge logits, right and wrong",
+        },
+        "overflow",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_summed,
+        checks_of("cross_entropy", "sigmoid_cross_entropy") - {"hidden: one example"},
+        "times the expected",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_with_the_labels_swapped,
+        checks_of("cross_entropy", "sigmoid_cross_entropy"),
         "values differ",
     ),
     (
@@ -1379,20 +1847,6 @@ MISTAKES = [
             "scores of ±1000 without overflow",
         },
         "dw: every value",
-    ),
-    (
-        "gradient_descent",
-        "gradient_step",
-        gradient_step_in_place,
-        checks_of("gradient_descent", "gradient_step"),
-        "in place",
-    ),
-    (
-        "gradient_descent",
-        "train_logistic",
-        train_logistic_one_step_short,
-        checks_of("gradient_descent", "train_logistic"),
-        "w: values differ",
     ),
     (
         "softmax_regression",
@@ -1458,6 +1912,59 @@ MISTAKES = [
         "hidden_delta",
         hidden_delta_without_the_slope,
         checks_of("backprop", "hidden_delta"),
+        "values differ",
+    ),
+    (
+        "backprop",
+        "tanh_gradients",
+        tanh_gradients_with_the_sigmoid_slope,
+        checks_of("backprop", "tanh_gradients"),
+        "values differ",
+    ),
+    (
+        "backprop",
+        "tanh_gradients",
+        tanh_gradients_with_the_slope_of_the_score,
+        checks_of("backprop", "tanh_gradients"),
+        "values differ",
+    ),
+    (
+        "backprop",
+        "tanh_gradients",
+        tanh_gradients_without_the_square,
+        checks_of("backprop", "tanh_gradients"),
+        "values differ",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_without_the_2,
+        checks_of("backprop", "regression_gradients"),
+        "0.5 times",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_over_n_only,
+        {
+            "three outputs: the mean is over all n·k entries",
+            "hidden: random networks",
+            "hidden: several outputs",
+        },
+        "times the expected",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_with_an_output_slope,
+        checks_of("backprop", "regression_gradients"),
+        "values differ",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_with_the_output_sigmoid,
+        checks_of("backprop", "regression_gradients"),
         "values differ",
     ),
     (
@@ -1581,11 +2088,11 @@ def test_missing_transpose_is_caught_when_the_shapes_fit():
 
 
 def test_ascent_from_zero_weights_is_reported_as_a_sign_error():
-    q = load_exercise("gradient_descent").question("gradient_step")
-    feedback = run_public_checks(q, ascent_step)
+    q = load_exercise("gradient_descent").question("train_momentum")
+    feedback = run_public_checks(q, momentum_ascent)
     by_name = {c.name: c for c in feedback.checks}
-    assert "wrong sign" in by_name["from zero weights, η = 0.5"].problem
-    assert "ascent" in by_name["from zero weights, η = 0.5"].hint
+    first_step = by_name["β = 0.9, one step from zero weights: the velocity starts at 0"]
+    assert "wrong sign" in first_step.problem and "ascent" in first_step.hint
 
 
 def test_wrong_sign_of_the_output_delta_is_reported():

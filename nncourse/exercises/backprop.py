@@ -3,7 +3,9 @@
 Follows the chapter "Backpropagation" (book/backpropagation.ipynb), in its notation: rows are examples,
 ``Z1 = X @ W1 + b1``, ``A1 = sigmoid(Z1)``, ``Z2 = A1 @ W2 + b2``, ``Y_hat = sigmoid(Z2)``, and the loss
 is the binary cross-entropy averaged over every entry of ``Y``. The learner writes ``forward``,
-``output_delta``, ``hidden_delta`` and ``gradients``; the references are built from ``nncourse.MLP``.
+``output_delta``, ``hidden_delta`` and ``gradients``, then two variants the chapter does not print:
+``tanh_gradients`` (a tanh hidden layer) and ``regression_gradients`` (an identity output and the mean
+squared error); the references are built from ``nncourse.MLP``.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import nncourse as nn
 from nncourse.exercises.spec import Check, Exercise, Question
 
 
-def _network(W1, b1, W2, b2) -> nn.MLP:
-    """An ``nncourse.MLP`` with sigmoid layers, binary cross-entropy and exactly these parameters."""
+def _network(W1, b1, W2, b2, hidden="sigmoid", output="sigmoid", loss="binary_cross_entropy"):
+    """An ``nncourse.MLP`` with exactly these parameters (by default sigmoid layers and binary cross-entropy)."""
     W1, W2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
-    net = nn.MLP([W1.shape[0], W1.shape[1], W2.shape[1]], "sigmoid", "sigmoid", seed=0)
+    net = nn.MLP([W1.shape[0], W1.shape[1], W2.shape[1]], hidden, output, loss, seed=0)
     net.layers[0].W, net.layers[0].b = W1, b1
     net.layers[1].W, net.layers[1].b = W2, b2
     return net
@@ -45,6 +47,19 @@ def hidden_delta(delta2, W2, Z1) -> np.ndarray:
 def gradients(X, Y, W1, b1, W2, b2) -> tuple:
     """Reference: ``(dW1, db1, dW2, db2)`` of the mean loss, by ``nncourse.MLP.gradients``."""
     (dW1, db1), (dW2, db2) = _network(W1, b1, W2, b2).gradients(X, Y)
+    return dW1.copy(), db1.copy(), dW2.copy(), db2.copy()
+
+
+def tanh_gradients(X, Y, W1, b1, W2, b2) -> tuple:
+    """Reference: ``(dW1, db1, dW2, db2)`` with a tanh hidden layer, ``A1 = tanh(Z1)``, the rest as before."""
+    (dW1, db1), (dW2, db2) = _network(W1, b1, W2, b2, hidden="tanh").gradients(X, Y)
+    return dW1.copy(), db1.copy(), dW2.copy(), db2.copy()
+
+
+def regression_gradients(X, Y, W1, b1, W2, b2) -> tuple:
+    """Reference: ``(dW1, db1, dW2, db2)`` with ``Y_hat = Z2`` and the mean squared error over all entries."""
+    net = _network(W1, b1, W2, b2, output="identity", loss="mse")
+    (dW1, db1), (dW2, db2) = net.gradients(X, Y)
     return dW1.copy(), db1.copy(), dW2.copy(), db2.copy()
 
 
@@ -129,6 +144,8 @@ def _delta_inputs(rng, n, d1, k):
 FORWARD = Question(
     function="forward",
     reference=forward,
+    section="the-multilayer-perceptron",
+    answer_in_chapter=True,
     checks=[
         Check(
             "the four XOR inputs through a 2-3-1 network",
@@ -194,6 +211,7 @@ FORWARD = Question(
 OUTPUT_DELTA = Question(
     function="output_delta",
     reference=output_delta,
+    section="error-signals-of-the-output-layer",
     checks=[
         Check(
             "two examples, one output",
@@ -223,6 +241,8 @@ OUTPUT_DELTA = Question(
 HIDDEN_DELTA = Question(
     function="hidden_delta",
     reference=hidden_delta,
+    section="error-signals-of-a-hidden-layer",
+    answer_in_chapter=True,
     checks=[
         Check(
             "three hidden units, one output",
@@ -269,6 +289,8 @@ HIDDEN_DELTA = Question(
 GRADIENTS = Question(
     function="gradients",
     reference=gradients,
+    section="the-same-in-matrix-form-for-a-batch",
+    answer_in_chapter=True,
     parts=("dW1", "db1", "dW2", "db2"),
     checks=[
         Check(
@@ -313,9 +335,124 @@ GRADIENTS = Question(
     ],
 )
 
+TANH_HINT = (
+    "Only the hidden layer changes: A1 = np.tanh(Z1), and its slope is tanh'(Z1) = 1 - tanh(Z1)**2 "
+    "(square the tanh of Z1, not Z1 itself), in place of sigmoid_grad(Z1). The output layer, Δ² and "
+    "the products stay as in gradients."
+)
+REGRESSION_HINT = (
+    "With Y_hat = Z2 (no output sigmoid) and E = mean of (Y_hat - Y)² over all n·k entries, "
+    "Δ² = ∂E/∂Z2 = 2 (Y_hat - Y) / (n·k): the factor 2 comes from the square, and no σ' appears at the "
+    "output. The hidden layer is the sigmoid one of gradients."
+)
+VARIANT_HINTS = {
+    **GRADIENT_HINTS,
+    "factor": "Every value off by one factor: check the constant in Δ² (the 2 of the square, the 1/(n·k) "
+    "of the mean) and divide only once.",
+}
+
+
+def _regression_inputs(rng, n, d, d1, k):
+    return (_inputs(rng, n, d), rng.normal(0.0, 2.0, size=(n, k)), *_parameters(rng, d, d1, k))
+
+
+TANH_GRADIENTS = Question(
+    function="tanh_gradients",
+    reference=tanh_gradients,
+    section="activation-functions-and-their-derivatives",
+    parts=("dW1", "db1", "dW2", "db2"),
+    checks=[
+        Check(
+            "the XOR data through a 2-3-1 network with a tanh hidden layer",
+            [(X_XOR, Y_XOR, W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
+            hint=TANH_HINT,
+            hints={**VARIANT_HINTS, "values": TANH_HINT},
+        ),
+        Check(
+            "two outputs, five examples, four hidden units",
+            [_gradient_inputs(np.random.default_rng(11), 5, 3, 4, 2)],
+            hint=TANH_HINT,
+            hints={**VARIANT_HINTS, "values": TANH_HINT},
+        ),
+        Check(
+            "hidden: random networks",
+            lambda rng: [_gradient_inputs(rng, 8, 3, 4, 1), _gradient_inputs(rng, 6, 2, 5, 3)],
+            points=3,
+            hints={**VARIANT_HINTS, "values": TANH_HINT},
+        ),
+        Check(
+            "hidden: large hidden scores, where tanh saturates",
+            lambda rng: [_gradient_inputs(rng, 6, 3, 4, 2)[:2] + _parameters(rng, 3, 4, 2, 5.0)],
+            points=2,
+            hints={**VARIANT_HINTS, "values": TANH_HINT},
+        ),
+        Check(
+            "hidden: a single example",
+            lambda rng: [_gradient_inputs(rng, 1, 3, 2, 1)],
+            points=1,
+            hints={**VARIANT_HINTS, "values": TANH_HINT},
+        ),
+    ],
+)
+
+REGRESSION_GRADIENTS = Question(
+    function="regression_gradients",
+    reference=regression_gradients,
+    section="a-regression-network",
+    parts=("dW1", "db1", "dW2", "db2"),
+    checks=[
+        Check(
+            "one output, four examples: targets are any real numbers",
+            [
+                (
+                    X_XOR,
+                    np.array([[0.5], [-1.0], [2.0], [0.0]]),
+                    W1_SMALL,
+                    B1_SMALL,
+                    W2_SMALL,
+                    B2_SMALL,
+                )
+            ],
+            hint=REGRESSION_HINT,
+            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+        ),
+        Check(
+            "three outputs: the mean is over all n·k entries",
+            [_regression_inputs(np.random.default_rng(12), 5, 2, 3, 3)],
+            hint=REGRESSION_HINT,
+            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+        ),
+        Check(
+            "hidden: random networks",
+            lambda rng: [_regression_inputs(rng, 8, 3, 4, 1), _regression_inputs(rng, 6, 2, 5, 2)],
+            points=3,
+            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+        ),
+        Check(
+            "hidden: several outputs",
+            lambda rng: [_regression_inputs(rng, 7, 3, 2, 4)],
+            points=2,
+            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+        ),
+        Check(
+            "hidden: a single example",
+            lambda rng: [_regression_inputs(rng, 1, 2, 3, 1)],
+            points=1,
+            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+        ),
+    ],
+)
+
 EXERCISE = Exercise(
     id="backprop",
     title="Backpropagation through a two-layer network",
     chapter="backpropagation",
-    questions=[FORWARD, OUTPUT_DELTA, HIDDEN_DELTA, GRADIENTS],
+    questions=[
+        FORWARD,
+        OUTPUT_DELTA,
+        HIDDEN_DELTA,
+        GRADIENTS,
+        TANH_GRADIENTS,
+        REGRESSION_GRADIENTS,
+    ],
 )

@@ -1,9 +1,11 @@
-"""Exercise "cross_entropy": likelihood, binary and categorical cross-entropy, the loss from logits.
+"""Exercise "cross_entropy": likelihood, binary cross-entropy from probabilities and from logits, the softmax loss.
 
 Follows the chapter "Cross-entropy and maximum likelihood" (book/cross_entropy.ipynb). The learner
-writes ``likelihood`` (the three-doors warm-up), ``binary_cross_entropy``, ``categorical_cross_entropy``,
+writes ``likelihood`` (the three-doors warm-up), ``binary_cross_entropy``, ``sigmoid_cross_entropy``
+(the binary loss from the logits, exact where the clamp gives 100: the chapter shows why, not how),
 ``softmax_cross_entropy`` (each loss the mean over the examples) and ``softmax_cross_entropy_grad``; the
-references are nncourse's own losses, whose logarithms are clamped at -100 as PyTorch does.
+references are nncourse's own losses, whose logarithms are clamped at -100 as PyTorch does, and a small
+function built from NumPy.
 """
 
 from __future__ import annotations
@@ -23,6 +25,15 @@ def likelihood(y: np.ndarray, p: np.ndarray) -> float:
     return float(np.prod(np.where(y == 1, p, 1 - p)))
 
 
+def sigmoid_cross_entropy(y: np.ndarray, z: np.ndarray) -> float:
+    r"""Reference: the mean of :math:`-[y \log \sigma(z) + (1 - y) \log(1 - \sigma(z))] = \log(1 + e^{z}) - y z`.
+
+    ``np.logaddexp(0, z)`` is :math:`\log(1 + e^{z})` without overflow, so no clamp is needed.
+    """
+    y, z = np.asarray(y, dtype=float), np.asarray(z, dtype=float)
+    return float(np.mean(np.logaddexp(0.0, z) - y * z))
+
+
 LOG0_HINT = (
     "np.log(0) is -inf, and 0 * -inf is nan: a term that should vanish poisons the mean. Clamp each "
     "logarithm at -100 before multiplying: np.maximum(np.log(y_hat), -100) (wrap it in "
@@ -33,10 +44,6 @@ MEAN_HINT = (
     "The chapter's 0.69 for the three doors is the sum; the mean is a third of it."
 )
 BRACKET_HINT = "The minus sign covers both terms: -[y log ŷ + (1 - y) log(1 - ŷ)], with the natural log (np.log)."
-CLASSES_HINT = (
-    "Sum over the classes first, then average over the examples: divide by n, not by n·k. "
-    "np.mean of the whole (n, k) matrix divides by n·k."
-)
 LOGSUMEXP_HINT = (
     "np.log(softmax(z)) gives -inf (or nan) when a probability rounds to 0 or exp overflows. Compute "
     "log softmax(z) = z - m - log Σ exp(z - m) with m = each row's largest logit "
@@ -71,29 +78,10 @@ def _huge_logits(rng, n, k):
     return Z
 
 
-def _certain_rows(rng, n=6, k=3):
-    """Predictions with exact zeros and ones: certain and right, zeros on wrong classes, certain and wrong."""
-    Y = _one_hot_rows(rng, n, k)
-    return [
-        (Y, Y.copy()),  # certain and right: loss 0
-        (
-            Y,
-            0.7 * Y + 0.3 * np.roll(Y, 1, axis=1),
-        ),  # 0.7 on the truth, 0.3 on one wrong class, else 0
-        (
-            np.array([[1.0, 0.0]]),
-            np.array([[0.0, 1.0]]),
-        ),  # certain and wrong: log clamped, loss 100
-    ]
-
-
-def _softmax_rows(rng, n, k, scale=2.0):
-    return nn.softmax(rng.normal(0.0, scale, size=(n, k)), axis=1)
-
-
 LIKELIHOOD = Question(
     function="likelihood",
     reference=likelihood,
+    section="the-likelihood-a-product-of-probabilities",
     checks=[
         Check(
             "three doors: gifts behind doors 1 and 2",
@@ -122,6 +110,8 @@ LIKELIHOOD = Question(
 BINARY_CROSS_ENTROPY = Question(
     function="binary_cross_entropy",
     reference=nn.binary_cross_entropy,
+    section="binary-cross-entropy",
+    answer_in_chapter=True,
     checks=[
         Check(
             "three doors, the mean over the doors",
@@ -176,54 +166,96 @@ BINARY_CROSS_ENTROPY = Question(
     ],
 )
 
-CATEGORICAL_CROSS_ENTROPY = Question(
-    function="categorical_cross_entropy",
-    reference=nn.categorical_cross_entropy,
+LOGIT_FORMULA = (
+    "With ŷ = σ(z), a label 1 costs −log σ(z) = log(1 + e^(−z)) and a label 0 costs −log(1 − σ(z)) = "
+    "log(1 + e^z). Both are log(1 + e^z) − y·z, and np.logaddexp(0, z) computes log(1 + e^z) for any z. "
+    "Average over every entry."
+)
+LOGIT_HINTS = {
+    "values": LOGIT_FORMULA,
+    "factor": "Every value off by one factor: average over every entry (np.mean), do not sum.",
+    "sign": "Every value with the wrong sign: a loss is never negative. " + LOGIT_FORMULA,
+    "overflow": "exp of a logit of 1000 is inf (np.where computes both of its branches for every "
+    "element, so a branch that overflows still warns). np.logaddexp(0, z) never overflows. "
+    + LOGIT_FORMULA,
+    "divide": "σ(z) rounded to 0 or 1, and np.log of 0 is −inf: compute the loss from the logit, "
+    "never from σ(z). " + LOGIT_FORMULA,
+    "nonfinite": "An inf or nan comes from exp of a large logit or from the log of a σ(z) that "
+    "rounded to 0 or 1. " + LOGIT_FORMULA,
+    "scalar": "Return one number, the mean over every entry.",
+}
+CLAMPED_HINT = (
+    "A loss of 100 for a certain and wrong logit is the clamp of binary_cross_entropy at work: σ(−1000) "
+    "rounds to 0 and its log is clamped at −100, but the true loss is log(1 + e^1000) = 1000. Compute from "
+    "the logit, never from σ(z). " + LOGIT_FORMULA
+)
+
+
+def _logits(rng, size, scale=3.0):
+    return rng.normal(0.0, scale, size=size)
+
+
+def _huge_binary_logits(rng, n=10):
+    """Logits beyond ±709 (where exp overflows), with labels that make some right and some wrong."""
+    z = rng.uniform(720.0, 2000.0, size=n) * rng.choice([-1.0, 1.0], size=n)
+    return _labels(rng, n), z
+
+
+SIGMOID_CROSS_ENTROPY = Question(
+    function="sigmoid_cross_entropy",
+    reference=sigmoid_cross_entropy,
+    section="a-single-sigmoid-output",
     checks=[
         Check(
-            "duck, beaver and walrus",
+            "three examples, moderate logits",
+            [(np.array([1.0, 0.0, 1.0]), np.array([2.0, -1.0, 0.5]))],
+            hint=LOGIT_FORMULA,
+            hints=LOGIT_HINTS,
+        ),
+        Check(
+            "logits of ±1000: certain and right costs 0, certain and wrong 1000",
             [
                 (
-                    np.eye(3),
-                    np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.1, 0.5, 0.4]]),
+                    np.array([1.0, 0.0, 1.0, 0.0, 1.0]),
+                    np.array([1000.0, -1000.0, -1000.0, 1000.0, 1000.0]),
                 )
             ],
-            hint=f"For each row, -Σ_c Y[i, c] log P[i, c] is -log of the true class's probability. "
-            f"{CLASSES_HINT}",
+            forbid_warnings=True,
+            hint=LOGIT_HINTS["nonfinite"],
+            hints={**LOGIT_HINTS, "values": CLAMPED_HINT},
         ),
         Check(
-            "zero probabilities for the wrong classes, without nan",
+            "a matrix: the mean over every entry",
             [
                 (
-                    np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]),
-                    np.array([[0.0, 1.0, 0.0], [0.5, 0.5, 0.0]]),
+                    np.array([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0]]),
+                    np.array([[0.5, -2.0, 1.0], [3.0, -0.5, 0.0]]),
                 )
             ],
-            hint=f"For each row, -Σ_c Y[i, c] log P[i, c] is -log of the true class's probability. "
-            f"{CLASSES_HINT}",
-            hints={"nonfinite": LOG0_HINT},
+            hint=LOGIT_FORMULA,
+            hints=LOGIT_HINTS,
         ),
         Check(
-            "hidden: random one-hot rows and probabilities",
-            lambda rng: [(_one_hot_rows(rng, 8, 4), _softmax_rows(rng, 8, 4)) for _ in range(3)],
-            points=2,
-            hint=CLASSES_HINT,
-        ),
-        Check(
-            "hidden: probabilities exactly 0 and 1",
-            lambda rng: _certain_rows(rng),
-            points=2,
-            hint="log(0) counts as -100 and 0 · log(0) as 0. " + LOG0_HINT,
-        ),
-        Check(
-            "hidden: one example, two classes, ten classes",
+            "hidden: random labels and logits",
             lambda rng: [
-                (_one_hot_rows(rng, 1, 4), _softmax_rows(rng, 1, 4)),
-                (_one_hot_rows(rng, 7, 2), _softmax_rows(rng, 7, 2)),
-                (_one_hot_rows(rng, 5, 10), _softmax_rows(rng, 5, 10)),
+                (_labels(rng, 15), _logits(rng, 15)),
+                (_labels(rng, (4, 3)), _logits(rng, (4, 3))),
             ],
+            points=2,
+            hints=LOGIT_HINTS,
+        ),
+        Check(
+            "hidden: huge logits, right and wrong",
+            lambda rng: [_huge_binary_logits(rng)],
+            points=2,
+            forbid_warnings=True,
+            hints={**LOGIT_HINTS, "values": CLAMPED_HINT},
+        ),
+        Check(
+            "hidden: one example",
+            lambda rng: [(_labels(rng, 1), _logits(rng, 1, scale=5.0))],
             points=1,
-            hint=CLASSES_HINT,
+            hints=LOGIT_HINTS,
         ),
     ],
 )
@@ -231,6 +263,8 @@ CATEGORICAL_CROSS_ENTROPY = Question(
 SOFTMAX_CROSS_ENTROPY = Question(
     function="softmax_cross_entropy",
     reference=nn.softmax_cross_entropy,
+    section="log-sum-exp",
+    answer_in_chapter=True,
     checks=[
         Check(
             "small logits",
@@ -284,6 +318,7 @@ SOFTMAX_CROSS_ENTROPY = Question(
 SOFTMAX_CROSS_ENTROPY_GRAD = Question(
     function="softmax_cross_entropy_grad",
     reference=nn.softmax_cross_entropy_grad,
+    section="computing-it-stably-from-logits",
     checks=[
         Check(
             "small logits",
@@ -340,7 +375,7 @@ EXERCISE = Exercise(
     questions=[
         LIKELIHOOD,
         BINARY_CROSS_ENTROPY,
-        CATEGORICAL_CROSS_ENTROPY,
+        SIGMOID_CROSS_ENTROPY,
         SOFTMAX_CROSS_ENTROPY,
         SOFTMAX_CROSS_ENTROPY_GRAD,
     ],

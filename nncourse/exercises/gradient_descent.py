@@ -1,9 +1,11 @@
-"""Exercise "gradient_descent": gradient descent on a parabola, then logistic regression step by step.
+"""Exercise "gradient_descent": gradient descent on a parabola, then logistic regression with a penalty and momentum.
 
 Follows the chapter "Gradient descent" (book/gradient_descent.ipynb), in its notation: weights ``w`` of
 shape (d,), a bias ``b`` (a number), examples as the rows of ``X`` (n, d), labels ``y`` (n,) and the mean
-binary cross-entropy ``E(w, b)``. The learner writes ``parabola_descent``, ``logistic_gradients``,
-``gradient_step`` and ``train_logistic``; the references are built from ``nncourse.sigmoid`` and
+binary cross-entropy ``E(w, b)``. The learner writes ``parabola_descent`` and ``logistic_gradients``
+(the chapter prints both), then two extensions it does not print: ``l2_logistic_gradients`` (the
+gradient of E plus an L2 penalty on the weights) and ``train_momentum`` (full-batch descent with
+heavy-ball momentum); the references are built from ``nncourse.sigmoid`` and
 ``nncourse.optim.gradient_descent``.
 """
 
@@ -39,20 +41,24 @@ def _theta_gradient(X, y):
     return grad
 
 
-def _train(w, b, X, y, lr, steps) -> tuple[np.ndarray, float]:
-    theta0 = np.append(np.asarray(w, dtype=float), b)
-    theta = gradient_descent(_theta_gradient(X, y), theta0, lr, steps)[-1]
+def l2_logistic_gradients(w, b, X, y, lam) -> tuple[np.ndarray, float]:
+    r"""Reference: the gradient of :math:`E(w, b) + \tfrac{\lambda}{2} \lVert w \rVert^2`: :math:`\partial E/\partial w + \lambda w` and :math:`\partial E/\partial b`.
+
+    The bias is not penalised: it shifts the boundary without making the model more confident.
+    """
+    dw, db = logistic_gradients(w, b, X, y)
+    return dw + lam * np.asarray(w, dtype=float), db
+
+
+def train_momentum(X, y, w0, b0, lr, beta, steps) -> tuple[np.ndarray, float]:
+    r"""Reference: ``(w, b)`` after ``steps`` full-batch steps with momentum from ``(w0, b0)``.
+
+    :math:`v \leftarrow \beta v - \eta \nabla E(\theta)`, :math:`\theta \leftarrow \theta + v`, for
+    :math:`\theta = (w, b)` and :math:`v_0 = 0` (``nncourse.optim.momentum_step``).
+    """
+    theta0 = np.append(np.asarray(w0, dtype=float), b0)
+    theta = gradient_descent(_theta_gradient(X, y), theta0, lr, steps, momentum=beta)[-1]
     return theta[:-1], float(theta[-1])
-
-
-def gradient_step(w, b, X, y, lr) -> tuple[np.ndarray, float]:
-    r"""Reference: one step :math:`w \leftarrow w - \eta\, \partial E/\partial w`, same for ``b``."""
-    return _train(w, b, X, y, lr, 1)
-
-
-def train_logistic(X, y, w0, b0, lr, steps) -> tuple[np.ndarray, float]:
-    """Reference: ``(w, b)`` after ``steps`` full-batch gradient-descent steps from ``(w0, b0)``."""
-    return _train(w0, b0, X, y, lr, steps)
 
 
 # The chapter's worked example: one negative example that the model calls positive (0.89).
@@ -92,18 +98,28 @@ def _huge_scores(rng, n=6, d=3):
     return w, b, np.vstack([X, -X]), np.concatenate([y, 1 - y])
 
 
-def _step_inputs(rng, n, d):
-    return (*_gradient_inputs(rng, n, d), float(rng.uniform(0.05, 1.0)))
+def _l2_inputs(rng, n, d, lam_high=1.0):
+    return (*_gradient_inputs(rng, n, d), float(rng.uniform(0.01, lam_high)))
 
 
-def _train_inputs(rng, n, d, steps):
+def _momentum_inputs(rng, n, d, steps, beta_low=0.5, beta_high=0.95):
     X, y = _data(rng, n, d)
-    return X, y, rng.normal(size=d), float(rng.normal()), float(rng.uniform(0.05, 0.5)), steps
+    return (
+        X,
+        y,
+        rng.normal(size=d),
+        float(rng.normal()),
+        float(rng.uniform(0.05, 0.3)),
+        float(rng.uniform(beta_low, beta_high)),
+        steps,
+    )
 
 
 PARABOLA_DESCENT = Question(
     function="parabola_descent",
     reference=parabola_descent,
+    section="the-learning-rate",
+    answer_in_chapter=True,
     checks=[
         Check(
             "from 5 with η = 0.1, three steps",
@@ -142,6 +158,8 @@ PARABOLA_DESCENT = Question(
 LOGISTIC_GRADIENTS = Question(
     function="logistic_gradients",
     reference=logistic_gradients,
+    section="the-gradient-of-logistic-regression",
+    answer_in_chapter=True,
     parts=("dw", "db"),
     checks=[
         Check(
@@ -190,74 +208,128 @@ LOGISTIC_GRADIENTS = Question(
     ],
 )
 
-GRADIENT_STEP = Question(
-    function="gradient_step",
-    reference=gradient_step,
-    parts=("w", "b"),
+L2_HINT = (
+    "The penalty (λ/2)·Σ_j w_j² adds λ·w_j to ∂E/∂w_j (the 2 of the square cancels the 1/2) and nothing to "
+    "∂E/∂b: the bias is not penalised. Return (dw + lam * w, db)."
+)
+L2_HINTS = {"values": L2_HINT, "factor": L2_HINT, "sign": L2_HINT}
+
+L2_LOGISTIC_GRADIENTS = Question(
+    function="l2_logistic_gradients",
+    reference=l2_logistic_gradients,
+    section="the-gradient-of-logistic-regression",
+    parts=("dw", "db"),
     checks=[
         Check(
-            "one step from the chapter's example, η = 0.1",
-            [(W_ONE, B_ONE, X_ONE, Y_ONE, 0.1)],
-            hint="w - lr * dw and b - lr * db, with (dw, db) from logistic_gradients. "
-            + ASCENT_HINT,
+            "λ = 0 is the plain gradient",
+            [(np.array([0.5, -0.5]), -0.25, X_FOUR, Y_FOUR, 0.0)],
+            hint=GRADIENT_HINT,
         ),
         Check(
-            "from zero weights, η = 0.5",
-            [(np.zeros(2), 0.0, X_FOUR, Y_FOUR, 0.5)],
-            hint=ASCENT_HINT,
+            "λ = 0.5 pulls the weights towards 0, not the bias",
+            [(np.array([2.0, -1.0]), 1.5, X_FOUR, Y_FOUR, 0.5)],
+            hint=L2_HINT,
+            hints=L2_HINTS,
         ),
         Check(
-            "the bias moves too",
-            [(np.array([0.5, -0.5]), 1.0, X_FOUR, np.ones(4), 0.5)],
-            hint=BIAS_HINT,
+            "scores of ±1000 without overflow",
+            [
+                (
+                    np.array([500.0, 500.0]),
+                    0.0,
+                    np.array([[1.0, 1.0], [-1.0, -1.0]]),
+                    np.array([1.0, 0.0]),
+                    0.1,
+                )
+            ],
+            forbid_warnings=True,
+            hint="Use a sigmoid that does not overflow, such as nn.sigmoid imported at the top.",
+            hints=L2_HINTS,
         ),
         Check(
-            "hidden: random steps",
-            lambda rng: [_step_inputs(rng, 12, 3) for _ in range(3)],
+            "hidden: random batches and penalties",
+            lambda rng: [_l2_inputs(rng, 10, 3), _l2_inputs(rng, 25, 2)],
             points=2,
-            hint=f"{ASCENT_HINT} {BIAS_HINT}",
+            hint=L2_HINT,
         ),
         Check(
-            "hidden: one example",
-            lambda rng: [_step_inputs(rng, 1, 2)],
+            "hidden: a strong penalty",
+            lambda rng: [_l2_inputs(rng, 8, 4, lam_high=10.0)],
             points=1,
+            hint=L2_HINT,
+        ),
+        Check(
+            "hidden: one example, one feature",
+            lambda rng: [_l2_inputs(rng, 1, 3), _l2_inputs(rng, 8, 1)],
+            points=1,
+            hint=L2_HINT,
         ),
     ],
 )
 
-TRAIN_LOGISTIC = Question(
-    function="train_logistic",
-    reference=train_logistic,
+MOMENTUM_HINT = (
+    "Keep a velocity for every parameter, w and b alike, starting at 0. Each step: v = beta * v - lr * "
+    "gradient, then θ = θ + v, with the gradient at the current θ over all the examples. Plain descent "
+    "is beta = 0."
+)
+RUNNING_MEAN_HINT = (
+    "A step (1 - beta) times too small comes from the running-mean form v = beta * v + (1 - beta) * g: "
+    "the heavy ball of the chapter adds the whole -lr * gradient each step, v = beta * v - lr * gradient."
+)
+MOMENTUM_HINTS = {"values": MOMENTUM_HINT, "sign": ASCENT_HINT, "factor": RUNNING_MEAN_HINT}
+
+TRAIN_MOMENTUM = Question(
+    function="train_momentum",
+    reference=train_momentum,
+    section="momentum",
     parts=("w", "b"),
     checks=[
         Check(
-            "three steps on four examples",
-            [(X_FOUR, Y_FOUR, np.array([1.0, -1.0]), 0.0, 0.5, 3)],
-            hint="Start from (w0, b0) and apply gradient_step exactly `steps` times, each step on all "
-            "the examples, then return (w, b).",
+            "β = 0 is plain gradient descent: three steps on four examples",
+            [(X_FOUR, Y_FOUR, np.array([1.0, -1.0]), 0.0, 0.5, 0.0, 3)],
+            hint="With beta = 0 every step is w - lr * dw and b - lr * db. " + ASCENT_HINT,
+            hints={**MOMENTUM_HINTS, "values": ASCENT_HINT + " " + BIAS_HINT},
         ),
         Check(
-            "zero steps return the start",
-            [(X_FOUR, Y_FOUR, np.array([1.0, -1.0]), 0.5, 0.5, 0)],
-            hint="With steps = 0 nothing changes: return (w0, b0). Loop with range(steps).",
+            "β = 0.9, one step from zero weights: the velocity starts at 0",
+            [(X_FOUR, Y_FOUR, np.zeros(2), 0.0, 0.5, 0.9, 1)],
+            hint="The first step of momentum is a plain step: v starts at 0, so v = -lr * gradient.",
+            hints={"sign": ASCENT_HINT, "factor": RUNNING_MEAN_HINT},
+        ),
+        Check(
+            "β = 0.9, twenty steps from the chapter's example",
+            [(X_ONE, Y_ONE, W_ONE, B_ONE, 0.1, 0.9, 20)],
+            hint=MOMENTUM_HINT,
+            hints=MOMENTUM_HINTS,
         ),
         Check(
             "hidden: random data, fifty steps",
-            lambda rng: [_train_inputs(rng, 30, 2, 50), _train_inputs(rng, 20, 4, 50)],
+            lambda rng: [_momentum_inputs(rng, 30, 2, 50), _momentum_inputs(rng, 20, 4, 50)],
             points=3,
-            hint=f"{ASCENT_HINT} {BIAS_HINT}",
+            hint=MOMENTUM_HINT,
         ),
         Check(
-            "hidden: one feature, one step",
-            lambda rng: [_train_inputs(rng, 15, 1, 20), _train_inputs(rng, 10, 3, 1)],
+            "hidden: zero steps and plain descent",
+            lambda rng: [
+                _momentum_inputs(rng, 10, 2, 0),
+                _momentum_inputs(rng, 15, 3, 20, beta_low=0.0, beta_high=0.0),
+            ],
             points=1,
+            hint="With steps = 0 nothing changes: return (w0, b0). Loop with range(steps). "
+            + ASCENT_HINT,
+        ),
+        Check(
+            "hidden: one example, strong momentum",
+            lambda rng: [_momentum_inputs(rng, 1, 3, 30, beta_low=0.95, beta_high=0.99)],
+            points=1,
+            hint=MOMENTUM_HINT,
         ),
     ],
 )
 
 EXERCISE = Exercise(
     id="gradient_descent",
-    title="Gradient descent for logistic regression",
+    title="Gradient descent for logistic regression, with a penalty and momentum",
     chapter="gradient_descent",
-    questions=[PARABOLA_DESCENT, LOGISTIC_GRADIENTS, GRADIENT_STEP, TRAIN_LOGISTIC],
+    questions=[PARABOLA_DESCENT, LOGISTIC_GRADIENTS, L2_LOGISTIC_GRADIENTS, TRAIN_MOMENTUM],
 )

@@ -102,6 +102,8 @@ def _hessian(rng, kind):
 SLOPE_OF_CUBE = Question(
     function="slope_of_cube",
     reference=slope_of_cube,
+    section="checking-a-derivative-numerically",
+    answer_in_chapter=True,
     checks=[
         Check(
             "the slope of x³ at 2 with ε = 0.1",
@@ -130,6 +132,7 @@ SLOPE_OF_CUBE = Question(
 GOOD_STEP = Question(
     function="good_step",
     reference=good_step,
+    section="checking-a-derivative-numerically",
     checks=[
         Check("float64, for x = 1", [(1.0, "float64")], hint=EPS_HINT),
         Check(
@@ -157,6 +160,7 @@ GOOD_STEP = Question(
 GRADIENT = Question(
     function="gradient",
     reference=gradient,
+    section="a-vector-of-partial-derivatives",
     checks=[
         Check(
             "the gradient at (2, -1)",
@@ -190,6 +194,7 @@ GRADIENT = Question(
 CLASSIFY = Question(
     function="classify",
     reference=classify,
+    section="two-variables-the-hessian-test",
     checks=[
         Check(
             "a bowl and a dome",
@@ -246,6 +251,7 @@ CLASSIFY = Question(
 DESCENT_STEP = Question(
     function="descent_step",
     reference=descent_step,
+    section="stepping-downhill",
     checks=[
         Check(
             "one step from (2, -1) with η = 0.1",

@@ -1,7 +1,8 @@
 """Exercise "sigmoid": the sigmoid, its derivative and a single logistic neuron.
 
 Follows the chapter "The sigmoid" (book/sigmoid.ipynb). The learner writes ``sigmoid``, ``sigmoid_grad``,
-``neuron_probability`` and ``neuron_predict``; the references are nncourse's own functions.
+``neuron_probability``, ``neuron_predict`` and ``log_sigmoid``, a stable logarithm of the sigmoid that the
+chapter does not print; the references are nncourse's own functions, or built from them and NumPy.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ def neuron_predict(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
     return nn.step(np.asarray(X) @ np.asarray(w) + b)
 
 
+def log_sigmoid(x: np.ndarray) -> np.ndarray:
+    r"""Reference: :math:`\log \sigma(x) = -\log(1 + e^{-x}) = \min(x, 0) - \log(1 + e^{-|x|})`."""
+    x = np.asarray(x, dtype=float)
+    return np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))
+
+
 OVERFLOW_HINT = (
     "np.exp(-x) overflows for x = -1000. Compute with exp(-|x|), which is at most 1: "
     "1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) for x < 0 (np.where picks per element)."
@@ -39,6 +46,8 @@ def _neuron_inputs(rng, n=7, d=3):
 SIGMOID = Question(
     function="sigmoid",
     reference=nn.sigmoid,
+    section="the-code",
+    answer_in_chapter=True,
     checks=[
         Check("sigmoid(0) is one half", [(0.0,)], hint="σ(0) = 1 / (1 + e^0) = 1/2."),
         Check(
@@ -80,6 +89,8 @@ SIGMOID = Question(
 SIGMOID_GRAD = Question(
     function="sigmoid_grad",
     reference=nn.sigmoid_grad,
+    section="the-derivative",
+    answer_in_chapter=True,
     checks=[
         Check(
             "the slope at 0 is 1/4",
@@ -124,6 +135,7 @@ SIGMOID_GRAD = Question(
 NEURON_PROBABILITY = Question(
     function="neuron_probability",
     reference=neuron_probability,
+    section="a-probability-over-the-whole-plane",
     checks=[
         Check(
             "two examples, two features",
@@ -152,6 +164,7 @@ NEURON_PROBABILITY = Question(
 NEURON_PREDICT = Question(
     function="neuron_predict",
     reference=neuron_predict,
+    section="a-probability-over-the-whole-plane",
     floats=True,
     checks=[
         Check(
@@ -172,9 +185,81 @@ NEURON_PREDICT = Question(
     ],
 )
 
+LOG_FORMULA = (
+    "log σ(x) = −log(1 + e^(−x)). For x >= 0 that is -np.log1p(np.exp(-x)); for x < 0 the same "
+    "number is x - np.log1p(np.exp(x)). One line holds both: "
+    "np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))."
+)
+LOG_HINTS = {
+    "values": LOG_FORMULA,
+    "sign": "log σ(x) is never positive, since σ(x) < 1: a positive result is −log σ(x), the loss of "
+    "a label 1, not the log-probability.",
+    "divide": "σ(−1000) rounds to 0 and np.log(0) is −inf (divide by zero): take no log of the "
+    "sigmoid itself. " + LOG_FORMULA,
+    "overflow": "exp(−x) is inf at x = −1000 (and exp(x) at x = 1000; np.where computes both of its "
+    "branches for every element, so a branch that overflows still warns). Take exp of −|x| only, "
+    "which is at most 1. " + LOG_FORMULA,
+    "nonfinite": "An inf or nan comes from exp of a large number or from the log of a sigmoid that "
+    "rounded to 0. " + LOG_FORMULA,
+    "shape": "Work element by element: the result has the shape of x.",
+}
+
+LOG_SIGMOID = Question(
+    function="log_sigmoid",
+    reference=log_sigmoid,
+    section="saturation",
+    checks=[
+        Check(
+            "log σ at a few points, log σ(0) = −log 2",
+            [(np.array([-3.0, -1.0, 0.0, 1.0, 3.0]),)],
+            hint=LOG_FORMULA,
+            hints=LOG_HINTS,
+        ),
+        Check(
+            "inputs of ±1000: log σ(−1000) = −1000 and log σ(1000) = 0, without warnings",
+            [(np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0]),)],
+            forbid_warnings=True,
+            hint=LOG_HINTS["nonfinite"],
+            hints=LOG_HINTS,
+        ),
+        Check(
+            "a matrix keeps its shape",
+            [(np.array([[0.5, -0.5, 3.0], [-3.0, 0.0, 10.0]]),)],
+            hint=LOG_HINTS["shape"],
+            hints=LOG_HINTS,
+        ),
+        Check(
+            "hidden: random inputs",
+            lambda rng: [(_normal(rng),), (_normal(rng, size=(3, 4)),)],
+            points=2,
+            hints=LOG_HINTS,
+        ),
+        Check(
+            "hidden: very large inputs without overflow",
+            lambda rng: [
+                (
+                    np.concatenate(
+                        [_normal(rng, 500.0), rng.uniform(720.0, 2000.0, 3) * [-1, 1, -1]]
+                    ),
+                )
+            ],
+            points=2,
+            forbid_warnings=True,
+            hints=LOG_HINTS,
+        ),
+        Check(
+            "hidden: a single number",
+            lambda rng: [(float(rng.normal(0.0, 5.0)),), (float(-rng.uniform(800.0, 1000.0)),)],
+            points=1,
+            forbid_warnings=True,
+            hints=LOG_HINTS,
+        ),
+    ],
+)
+
 EXERCISE = Exercise(
     id="sigmoid",
     title="The sigmoid and a single neuron",
     chapter="sigmoid",
-    questions=[SIGMOID, SIGMOID_GRAD, NEURON_PROBABILITY, NEURON_PREDICT],
+    questions=[SIGMOID, SIGMOID_GRAD, NEURON_PROBABILITY, NEURON_PREDICT, LOG_SIGMOID],
 )

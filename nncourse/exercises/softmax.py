@@ -1,8 +1,10 @@
-"""Exercise "softmax": a row-wise softmax that does not overflow, its logarithm, classes and one-hot rows.
+"""Exercise "softmax": a row-wise softmax that does not overflow, the log-sum-exp, classes and one-hot rows.
 
 Follows the chapter "Softmax and one-hot encoding" (book/softmax.ipynb). The learner writes ``softmax``
-(row-wise on a 2-D array of scores, as the contract fixes), ``log_softmax``, ``predict_class``,
-``one_hot`` and ``softmax_temperature``; the references are nncourse's own functions.
+(row-wise on a 2-D array of scores, as the contract fixes), ``logsumexp`` (one number per row, which the
+chapter does not print: its ``log_softmax`` keeps the shape of the scores), ``predict_class``,
+``one_hot`` and ``softmax_temperature``; the references are nncourse's own functions or small functions
+built from NumPy.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ import numpy as np
 
 import nncourse as nn
 from nncourse.exercises.spec import Check, Exercise, Question
+
+
+def logsumexp(z: np.ndarray) -> np.ndarray:
+    r"""Reference: :math:`\log \sum_l e^{z_l} = m + \log \sum_l e^{z_l - m}` of each row, :math:`m = \max_l z_l`; shape (n,)."""
+    z = np.asarray(z, dtype=float)
+    m = z.max(axis=1)
+    return m + np.log(np.exp(z - m[:, None]).sum(axis=1))
 
 
 def predict_class(z: np.ndarray) -> np.ndarray:
@@ -65,6 +74,8 @@ def _scores(rng, n=5, k=4, scale=3.0):
 SOFTMAX = Question(
     function="softmax",
     reference=nn.softmax,
+    section="the-fix-subtract-the-largest-score-first",
+    answer_in_chapter=True,
     checks=[
         Check(
             "one row of scores (2, 1, 0)",
@@ -119,57 +130,91 @@ SOFTMAX = Question(
     ],
 )
 
-LOG_SHIFT_HINT = "Work with the shifted scores s = z − max (per row), then s − log Σ exp(s)."
-LOG_HINTS = {
-    "overflow": "np.exp(1000) is inf, so log Σ exp(z) is inf and z − inf is −inf. "
-    + LOG_SHIFT_HINT,
-    "divide": "np.log of a probability that rounded to 0 is −inf (exp(−2000) is 0 in floats): "
-    "take no log of a probability. " + LOG_SHIFT_HINT,
-    "nonfinite": "An inf or nan comes from exp of a large score or from a log of 0. "
-    + LOG_SHIFT_HINT,
-    "values": "Every reduction is per row and keeps its axis: z.max(axis=1, keepdims=True) and "
-    "np.log(np.exp(s).sum(axis=1, keepdims=True)). A sum over the whole array mixes the rows.",
-    "shape": SHAPE_HINT,
-    "broadcast": ROW_HINTS["broadcast"],
-    "keepdims": KEEPDIMS_HINT,
+LSE_FORMULA = (
+    "Row by row, log Σ_l exp(z_l) = m + log Σ_l exp(z_l − m) with m the row's largest score: shift with "
+    "m = z.max(axis=1, keepdims=True), sum exp of the shifted scores along axis=1, take the log and "
+    "add m back, m[:, 0], so that the result has one number per row, shape (n,)."
+)
+LSE_FLAT = (
+    "One number per row, flat: the result is (n,). A keepdims=True on the final sum, or the maximum m "
+    "added back as the column (n, 1), keeps an axis that must go: add m[:, 0] to a sum without keepdims."
+)
+LSE_HINTS = {
+    "overflow": "np.exp(1000) is inf, so the log of the sum is inf too. " + LSE_FORMULA,
+    "nonfinite": "An inf or nan comes from exp of a large score. " + LSE_FORMULA,
+    "values": "Two usual slips: after the shift, add m back (log Σ exp(z − m) alone is off by m); and "
+    "shift each row by its own largest score, z.max(axis=1, keepdims=True), a column: without keepdims "
+    "the (n,) maxima line up with the columns. A reduction without an axis mixes the rows.",
+    "column": LSE_FLAT,
+    "row": LSE_FLAT,
+    "scalar": "One number per row, not one for the whole array: reduce along axis=1.",
+    "shape": "The result has one number per row, shape (n,) for scores of shape (n, k).",
+    "broadcast": "Shapes that do not line up: z.max(axis=1) is (n,), which broadcasts against (n, k) "
+    "along the columns. Shift with z.max(axis=1, keepdims=True), a column (n, 1).",
     "mutated": IN_PLACE_HINT,
 }
 
-LOG_SOFTMAX = Question(
-    function="log_softmax",
-    reference=nn.log_softmax,
+LOGSUMEXP = Question(
+    function="logsumexp",
+    reference=logsumexp,
+    section="a-batch-of-examples-sum-along-the-right-axis",
     checks=[
         Check(
             "one row of scores (2, 1, 0)",
             [(np.array([[2.0, 1.0, 0.0]]),)],
-            hint="log softmax(z)_c = z_c − log Σ_l exp(z_l), row by row.",
-            hints={"mutated": IN_PLACE_HINT},
+            hint=LSE_FORMULA,
+            hints=LSE_HINTS,
         ),
         Check(
-            "a batch: each row on its own",
-            [(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 2.0]]),)],
-            hint=LOG_HINTS["values"],
-            hints=LOG_HINTS,
+            "a batch: one number per row, square and not",
+            [
+                (np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 2.0]]),),
+                (np.array([[0.5, -1.0, 2.0, 0.0], [3.0, 3.0, -2.0, 1.0]]),),
+            ],
+            hint=LSE_HINTS["values"],
+            hints=LSE_HINTS,
         ),
         Check(
-            "very unlikely classes stay finite",
-            [(np.array([[1000.0, 0.0, -1000.0], [-1000.0, 0.0, 1000.0]]),)],
+            "scores of ±1000 without overflow",
+            [
+                (
+                    np.array(
+                        [[1000.0, 0.0, -1000.0], [-1000.0, 0.0, 500.0], [1000.0, 1000.0, 1000.0]]
+                    ),
+                )
+            ],
             forbid_warnings=True,
-            hint=LOG_HINTS["nonfinite"],
-            hints=LOG_HINTS,
+            hint=LSE_HINTS["nonfinite"],
+            hints=LSE_HINTS,
+        ),
+        Check(
+            "one class: the log-sum-exp is the score itself",
+            [(np.array([[3.0], [-2.0]]),)],
+            hint="With one score per row, log Σ exp(z) = log exp(z_1) = z_1: nothing to add.",
+            hints=LSE_HINTS,
         ),
         Check(
             "hidden: random batches",
-            lambda rng: [(_scores(rng),), (_scores(rng, n=2, k=7),)],
+            lambda rng: [(_scores(rng),), (_scores(rng, n=2, k=7),), (_scores(rng, n=6, k=6),)],
             points=2,
-            hints=LOG_HINTS,
+            hints=LSE_HINTS,
         ),
         Check(
-            "hidden: huge scores stay finite",
+            "hidden: huge scores without overflow",
             lambda rng: [(_scores(rng, n=5, k=4, scale=800.0),)],
             points=2,
             forbid_warnings=True,
-            hints=LOG_HINTS,
+            hints=LSE_HINTS,
+        ),
+        Check(
+            "hidden: one example, one class, ten classes",
+            lambda rng: [
+                (_scores(rng, n=1, k=4),),
+                (_scores(rng, n=4, k=1),),
+                (_scores(rng, n=3, k=10),),
+            ],
+            points=1,
+            hints=LSE_HINTS,
         ),
     ],
 )
@@ -177,6 +222,7 @@ LOG_SOFTMAX = Question(
 PREDICT_CLASS = Question(
     function="predict_class",
     reference=predict_class,
+    section="three-properties-and-why-they-hold",
     checks=[
         Check(
             "the class with the largest score, for each row",
@@ -205,6 +251,8 @@ FLOAT_HINT = (
 ONE_HOT = Question(
     function="one_hot",
     reference=one_hot,
+    section="one-hot-encoding-writing-the-answers-down",
+    answer_in_chapter=True,
     floats=True,
     checks=[
         Check(
@@ -232,6 +280,7 @@ TEMPERATURE_HINT = "Divide the scores by T (z / T, not z * T), then take your st
 SOFTMAX_TEMPERATURE = Question(
     function="softmax_temperature",
     reference=softmax_temperature,
+    section="temperature-how-sure-should-the-softmax-be",
     checks=[
         Check(
             "T = 1 is the ordinary softmax",
@@ -277,5 +326,5 @@ EXERCISE = Exercise(
     id="softmax",
     title="A softmax that does not overflow",
     chapter="softmax",
-    questions=[SOFTMAX, LOG_SOFTMAX, PREDICT_CLASS, ONE_HOT, SOFTMAX_TEMPERATURE],
+    questions=[SOFTMAX, LOGSUMEXP, PREDICT_CLASS, ONE_HOT, SOFTMAX_TEMPERATURE],
 )
