@@ -32,7 +32,7 @@ ENV_SECRET = "env-secret-5f1c9a"  # in the grader's environment while the hostil
 
 NAIVE_SIGMOID = "def sigmoid(x):\n    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))"
 WRONG_SIGMOID = "def sigmoid(x):\n    return np.tanh(np.asarray(x, dtype=float))"
-FUNCTIONS = ("sigmoid", "sigmoid_grad", "neuron_probability", "neuron_predict")
+FUNCTIONS = tuple(q.function for q in load_exercise("sigmoid").questions)
 STUBS = {f: f"def {f}(*args):\n    raise NotImplementedError" for f in FUNCTIONS}
 
 

@@ -88,7 +88,10 @@ def test_mutated_fails_its_check_and_a_forged_one_can_do_no_more():
     scored = score(sigmoid, planned, mutated)
     assert sum(scored.points.values()) == 0
     public = [t["output"] for t in scored.tests if t["visibility"] == "visible"]
-    assert public and all("mutated" in t or "argument" in t for t in public)
+    assert public and all("changed an argument in place (argument number 1)" in t for t in public)
+    hidden = [t for t in scored.tests if t["visibility"] != "visible"]
+    assert all("changed an argument in place" in t["output"] for t in hidden)
+    assert {t["extra_data"]["kind"] for t in scored.tests} == {"mutated"}
 
 
 def harness_result(argument):

@@ -76,7 +76,7 @@ def test_one_folder_counts_the_planted_mistakes(tmp_path):
     (top,) = report["top_mistakes"]
     assert (top["function"], top["kind"], top["count"]) == ("sigmoid", "sign", 3)
     assert top["students"] == ["s0", "s3", "s6"]
-    assert top["link"] == "book/sigmoid.html"  # sigmoid's questions name no section yet
+    assert top["link"] == f"book/sigmoid.html#{SIGMOID.question('sigmoid').section}"
     sigmoid = report["questions"][0]
     assert sigmoid["passed"] == 6 and all(c["kinds"] == {"sign": 3} for c in sigmoid["checks"])
     assert report["time"]["median"] == 1.5 and report["needs_a_look"] == []
@@ -171,7 +171,7 @@ def test_summary_says_the_number_of_submissions_and_fits_a_screen(tmp_path):
     report = report_of(write_folder(tmp_path / "a", CLASS))
     lines = summary_lines(report)
     assert lines[0].startswith("9 submissions of 'sigmoid'")
-    assert lines[1].startswith("score: mean 23, median 26 of 26")
+    assert lines[1].startswith("score: mean 31, median 34 of 34")
     assert len(lines) <= 24 and all(len(line) < 400 for line in lines)
 
 

@@ -23,9 +23,14 @@ from nncourse.exercises.spec import Exercise
 
 # What an exercise's references are built from, beyond nncourse's functions named like its questions.
 WITHHELD = {
+    # log σ(x) is log_softmax of the pair (0, x); σ(x) is softmax([0, x])[1].
+    "sigmoid": ("softmax", "log_softmax", "softmax_cross_entropy", "softmax_cross_entropy_grad"),
+    # logsumexp(z) is z[:, 0] - log_softmax(z)[:, 0]; softmax is softmax_cross_entropy_grad + Y.
+    "softmax": ("log_softmax", "softmax_cross_entropy", "softmax_cross_entropy_grad"),
     # entropy + kl_divergence add up to the cross-entropy, with the same clamp of the logarithm.
-    "cross_entropy": ("entropy", "kl_divergence"),
-    "gradient_descent": ("gradient_descent",),
+    "cross_entropy": ("entropy", "kl_divergence", "log_softmax"),
+    # MLP([d, 1]) gives the logistic gradients; momentum_step is the heavy-ball update.
+    "gradient_descent": ("gradient_descent", "momentum_step", "MLP"),
     "softmax_regression": (
         "softmax",
         "log_softmax",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from nncourse.exercises.compare import Problem, assess, format_value
 from nncourse.exercises.spec import Call, Check, Exercise, Question
 from nncourse.grading import kinds
-from nncourse.grading.harness import CallStatus, RunStatus
+from nncourse.grading.harness import TAMPERED, CallStatus, RunStatus
 from nncourse.grading.options import MAX_FIELD_CHARS
 from nncourse.grading.plan import PlannedCall
 from nncourse.grading.results import NO_RESULT, CallResult, KernelRun
@@ -34,6 +34,7 @@ MESSAGES = {
     CallStatus.RAISED: "raised an exception",
     CallStatus.BAD_RESULT: "returned something that is not a number or an array of numbers",
     CallStatus.NO_RESULT: "no result: the notebook stopped before this call, or took over the grading",
+    CallStatus.MUTATED: "changed an argument in place: work on a copy (z = z - ...), not z -= ...",
 }
 
 
@@ -64,8 +65,10 @@ FLOATING_POINT_WARNING = re.compile(
 
 
 def safe_warning(text: str) -> str:
-    """``text`` if it is one of NumPy's floating-point warnings, else a neutral word for it."""
-    return text if FLOATING_POINT_WARNING.fullmatch(text) else "a warning of its own"
+    """``text`` if it is one of NumPy's floating-point warnings (or the harness's own
+    :data:`~nncourse.grading.harness.TAMPERED`), else a neutral word for it."""
+    known = FLOATING_POINT_WARNING.fullmatch(text) or text == TAMPERED
+    return text if known else "a warning of its own"
 
 
 def call_problem(p: PlannedCall, result: CallResult) -> str | None:
@@ -77,6 +80,9 @@ def call_problem(p: PlannedCall, result: CallResult) -> str | None:
     """
     if result.status is CallStatus.RAISED:
         return f"raised {builtin_exception(result.error.split(':', 1)[0])}"
+    if result.status is CallStatus.MUTATED:
+        head, fix = MESSAGES[CallStatus.MUTATED].split(": ", 1)
+        return f"{head} (argument {changed_argument(p.call, result)}): {fix}"
     if result.status is not CallStatus.RETURNED or result.parts is None:
         return MESSAGES.get(result.status, result.status.value)
     return assess(  # the same rules as the checks in the notebook
@@ -89,6 +95,13 @@ def call_problem(p: PlannedCall, result: CallResult) -> str | None:
         warned=[safe_warning(w) for w in result.warnings],
         forbid_warnings=p.check.forbid_warnings,
     )
+
+
+def changed_argument(c: Call, result: CallResult) -> str:
+    """The argument a call changed in place, by position ("number 1") or keyword, never its value."""
+    names = [f"number {i + 1}" for i in range(len(c.args))] + list(c.kwargs)
+    i = result.argument
+    return names[i] if i is not None and 0 <= i < len(names) else "unknown"
 
 
 def builtin_exception(name: str) -> str:
@@ -155,6 +168,8 @@ def failure_detail(problem: str, result: CallResult) -> tuple[tuple[str, ...], s
         return (kind,), Problem(str(problem), kind)
     if result.status is CallStatus.RETURNED and getattr(problem, "kinds", ()):
         return tuple(problem.kinds), problem
+    if result.status is CallStatus.MUTATED:
+        return ("mutated",), Problem(str(problem), "mutated")
     return (result.status.value,), str(problem)
 
 
