@@ -138,8 +138,9 @@ def make_update(
 
     The returned function keeps the optimiser's state (velocity, running averages, step count)
     between calls. ``optimizer`` is one of `OPTIMIZERS`; ``momentum`` is for ``"sgd"`` only, and the
-    adaptive methods use PyTorch's defaults. Each call computes exactly what `momentum_step`,
-    `rmsprop_step` or `adam_step` computes, to the last bit. Used by `MLP.fit`.
+    adaptive methods use PyTorch's defaults. Given a gradient of ``x``'s dtype (as `MLP.fit` gives),
+    each call computes exactly what `momentum_step`, `rmsprop_step` or `adam_step` computes, to the
+    last bit. Used by `MLP.fit`.
     """
     optimizer = as_choice(optimizer, OPTIMIZERS, "optimizer")
     lr, momentum = _check_rates(lr, momentum=momentum)
@@ -157,10 +158,10 @@ def make_update(
 # `MLP.fit` calls its update once per mini-batch on a vector of a few thousand weights, where the
 # cost of a NumPy operation is mostly the call itself, and a call with a Python float costs about
 # half as much again as one with an array: NumPy converts the float anew every time. The two updates
-# below are `rmsprop_step` and `adam_step` line for line, but with every constant made once, as a
-# 0-d array of x's dtype (the float32 or float64 value NumPy would have converted the float to, so
-# every result is the same to the bit; tests/test_optim.py checks), and with preallocated arrays
-# for the intermediate results.
+# below are `rmsprop_step` and `adam_step` line for line, with every constant made once as a 0-d
+# array of x's dtype (the float32 or float64 value NumPy would have converted the float to) and the
+# intermediate results written into preallocated arrays (out=): the same operations in the same
+# order, so the same results to the bit (tests/test_optim.py checks).
 
 
 def _constants(x: np.ndarray, *values: float) -> list[np.ndarray]:
@@ -172,17 +173,16 @@ def _rmsprop_update(
     x: np.ndarray, lr: float, alpha: float = 0.99, eps: float = 1e-8
 ) -> Callable[[np.ndarray], None]:
     """`rmsprop_step` on ``x`` as a function of the gradient; ``square_avg`` kept between calls."""
-    square_avg, work, denominator = np.zeros_like(x), np.empty_like(x), np.empty_like(x)
+    arrays = x, np.zeros_like(x), np.empty_like(x), np.empty_like(x)
     alpha_, one_minus_alpha, lr_, eps_ = _constants(x, alpha, 1 - alpha, lr, eps)
 
     def update(grad: np.ndarray) -> None:
-        # Each line is the line of rmsprop_step in its comment.
-        np.multiply(square_avg, alpha_, out=square_avg)  # square_avg *= alpha
-        np.multiply(one_minus_alpha, grad, out=work)
-        np.add(square_avg, np.multiply(work, grad, out=work), out=square_avg)  # += (1 - alpha) g g
-        np.add(np.sqrt(square_avg, out=denominator), eps_, out=denominator)  # sqrt(...) + eps
-        np.multiply(lr_, grad, out=work)
-        np.subtract(x, np.divide(work, denominator, out=work), out=x)  # x -= lr * grad / (...)
+        x, square_avg, work, denominator = arrays
+        square_avg *= alpha_
+        square_avg += np.multiply(np.multiply(one_minus_alpha, grad, out=work), grad, out=work)
+        denominator = np.sqrt(square_avg, out=denominator)
+        denominator += eps_
+        x -= np.divide(np.multiply(lr_, grad, out=work), denominator, out=work)
 
     return update
 
@@ -191,7 +191,7 @@ def _adam_update(
     x: np.ndarray, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
 ) -> Callable[[np.ndarray], None]:
     """`adam_step` on ``x`` as a function of the gradient; ``m``, ``v`` and ``t`` kept between calls."""
-    m, v, work, denominator = (np.zeros_like(x) for _ in range(4))
+    arrays = x, np.zeros_like(x), np.zeros_like(x), np.empty_like(x), np.empty_like(x)
     beta1_, one_minus_beta1, beta2_, one_minus_beta2 = _constants(
         x, beta1, 1 - beta1, beta2, 1 - beta2
     )
@@ -201,18 +201,17 @@ def _adam_update(
     def update(grad: np.ndarray) -> None:
         nonlocal t
         t += 1
-        # Each line is the line of adam_step in its comment.
-        np.multiply(m, beta1_, out=m)  # m *= beta1
-        np.add(m, np.multiply(one_minus_beta1, grad, out=work), out=m)  # m += (1 - beta1) * grad
-        np.multiply(v, beta2_, out=v)  # v *= beta2
-        np.multiply(one_minus_beta2, grad, out=work)
-        np.add(v, np.multiply(work, grad, out=work), out=v)  # v += (1 - beta2) * grad * grad
+        x, m, v, work, denominator = arrays
+        m *= beta1_
+        m += np.multiply(one_minus_beta1, grad, out=work)
+        v *= beta2_
+        v += np.multiply(np.multiply(one_minus_beta2, grad, out=work), grad, out=work)
         c = (1 - beta2**t) ** 0.5
         eps_c[...] = eps * c
-        np.add(np.sqrt(v, out=denominator), eps_c, out=denominator)  # sqrt(v) + eps * c
+        denominator = np.sqrt(v, out=denominator)
+        denominator += eps_c
         step_size[...] = lr * c / (1 - beta1**t)
-        np.multiply(step_size, m, out=work)
-        np.subtract(x, np.divide(work, denominator, out=work), out=x)  # x -= ... * m / denominator
+        x -= np.divide(np.multiply(step_size, m, out=work), denominator, out=work)
 
     return update
 

@@ -20,7 +20,7 @@ def read(path: str | Path) -> nbformat.NotebookNode:
 
 
 def source(path: str | Path, cell_type: str | None = None) -> str:
-    """A page's text: a Markdown file's, or a notebook's cells of ``cell_type`` (all if None), joined."""
+    """A page's text: a Markdown file's, or its notebook cells of ``cell_type`` (None: all), joined."""
     path = ROOT / path
     if path.suffix != ".ipynb":
         return path.read_text(encoding="utf-8")
