@@ -2,8 +2,10 @@
 
 Each method is one small function that updates a parameter array in place (`momentum_step`,
 `rmsprop_step`, `adam_step`), and one that walks a 2-D loss surface with it and returns the path
-(`gradient_descent`, `rmsprop`, `adam`). The update that `MLP.fit` applies to all weights is the same
-function, so the pictures in the chapter show exactly what training does.
+(`gradient_descent`, `rmsprop`, `adam`). `MLP.fit` applies the same update to all weights at once
+(`make_update`): for momentum the same function; for RMSProp and Adam the same operations in the same
+order on preallocated arrays, which give the same numbers to the last bit, so the pictures in the
+chapter show exactly what training does.
 
 Notation as in the chapter: :math:`E` is the function minimised, :math:`\\eta` the learning rate
 (``lr``), :math:`\\beta` the momentum and :math:`t = 1, 2, \\dots` the step counter. RMSProp's
@@ -136,23 +138,80 @@ def make_update(
 
     The returned function keeps the optimiser's state (velocity, running averages, step count)
     between calls. ``optimizer`` is one of `OPTIMIZERS`; ``momentum`` is for ``"sgd"`` only, and the
-    adaptive methods use PyTorch's defaults. Used by `MLP.fit`.
+    adaptive methods use PyTorch's defaults. Given a gradient of ``x``'s dtype (as `MLP.fit` gives),
+    each call computes exactly what `momentum_step`, `rmsprop_step` or `adam_step` computes, to the
+    last bit. Used by `MLP.fit`.
     """
     optimizer = as_choice(optimizer, OPTIMIZERS, "optimizer")
     lr, momentum = _check_rates(lr, momentum=momentum)
     if optimizer != "sgd" and momentum != 0:
         got = f"{momentum!r} with optimizer={optimizer!r}"
         raise ValueError(expected("momentum", "0.0 unless optimizer='sgd'", got))
-    first, second = np.zeros_like(x), np.zeros_like(x)
     if optimizer == "sgd":
-        return lambda grad: momentum_step(x, first, grad, lr, momentum)
+        velocity = np.zeros_like(x)
+        return lambda grad: momentum_step(x, velocity, grad, lr, momentum)
     if optimizer == "rmsprop":
-        return lambda grad: rmsprop_step(x, first, grad, lr)
-    step_count = [0]
+        return _rmsprop_update(x, lr)
+    return _adam_update(x, lr)
+
+
+# `MLP.fit` calls its update once per mini-batch on a vector of a few thousand weights, where the
+# cost of a NumPy operation is mostly the call itself, and a call with a Python float costs about
+# half as much again as one with an array: NumPy converts the float anew every time. The two updates
+# below are `rmsprop_step` and `adam_step` line for line, with every constant made once as a 0-d
+# array of x's dtype (the float32 or float64 value NumPy would have converted the float to) and the
+# intermediate results written into preallocated arrays (out=): the same operations in the same
+# order, so the same results to the bit (tests/test_optim.py checks).
+
+
+def _constants(x: np.ndarray, *values: float) -> list[np.ndarray]:
+    """Each of ``values`` as a 0-d array of ``x``'s dtype."""
+    return [np.array(value, dtype=x.dtype) for value in values]
+
+
+def _rmsprop_update(
+    x: np.ndarray, lr: float, alpha: float = 0.99, eps: float = 1e-8
+) -> Callable[[np.ndarray], None]:
+    """`rmsprop_step` on ``x`` as a function of the gradient; ``square_avg`` kept between calls."""
+    arrays = x, np.zeros_like(x), np.empty_like(x), np.empty_like(x)
+    alpha_, one_minus_alpha, lr_, eps_ = _constants(x, alpha, 1 - alpha, lr, eps)
 
     def update(grad: np.ndarray) -> None:
-        step_count[0] += 1
-        adam_step(x, first, second, grad, step_count[0], lr)
+        x, square_avg, work, denominator = arrays
+        square_avg *= alpha_
+        square_avg += np.multiply(np.multiply(one_minus_alpha, grad, out=work), grad, out=work)
+        denominator = np.sqrt(square_avg, out=denominator)
+        denominator += eps_
+        x -= np.divide(np.multiply(lr_, grad, out=work), denominator, out=work)
+
+    return update
+
+
+def _adam_update(
+    x: np.ndarray, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+) -> Callable[[np.ndarray], None]:
+    """`adam_step` on ``x`` as a function of the gradient; ``m``, ``v`` and ``t`` kept between calls."""
+    arrays = x, np.zeros_like(x), np.zeros_like(x), np.empty_like(x), np.empty_like(x)
+    beta1_, one_minus_beta1, beta2_, one_minus_beta2 = _constants(
+        x, beta1, 1 - beta1, beta2, 1 - beta2
+    )
+    eps_c, step_size = _constants(x, 0.0, 0.0)  # set at each step
+    t = 0
+
+    def update(grad: np.ndarray) -> None:
+        nonlocal t
+        t += 1
+        x, m, v, work, denominator = arrays
+        m *= beta1_
+        m += np.multiply(one_minus_beta1, grad, out=work)
+        v *= beta2_
+        v += np.multiply(np.multiply(one_minus_beta2, grad, out=work), grad, out=work)
+        c = (1 - beta2**t) ** 0.5
+        eps_c[...] = eps * c
+        denominator = np.sqrt(v, out=denominator)
+        denominator += eps_c
+        step_size[...] = lr * c / (1 - beta1**t)
+        x -= np.divide(np.multiply(step_size, m, out=work), denominator, out=work)
 
     return update
 

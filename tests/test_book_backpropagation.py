@@ -8,11 +8,9 @@ import contextlib
 import io
 import math
 import re
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
-import nbformat
+import bookpages
 import numpy as np
 import pytest
 
@@ -21,13 +19,13 @@ from nncourse import datasets, init
 from nncourse.autodiff import Value
 from nncourse.figures.training import mlp_training_boundary
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "backpropagation.ipynb"
+NOTEBOOK = bookpages.ROOT / "book" / "backpropagation.ipynb"
 
 
 @pytest.fixture(scope="module")
 def cells():
     """The chapter's cells by id."""
-    return {cell.id: cell for cell in nbformat.read(NOTEBOOK, as_version=4).cells}
+    return {cell.id: cell for cell in bookpages.read(NOTEBOOK).cells}
 
 
 def _markdown(cells):
@@ -96,13 +94,11 @@ def test_output_delta_softmax_cross_entropy_is_y_hat_minus_y():
 # ----- the 2-2-1 network worked by hand -----
 
 
-def _glued(cell, monkeypatch):
-    """Run a chapter cell and return what it glues, name -> value."""
-    glued = {}
-    fake = SimpleNamespace(glue=lambda name, value, display=True: glued.__setitem__(name, value))
-    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+def _glued(cell):
+    """Run a chapter cell and return what it glues, name -> value, and its namespace."""
     namespace = {"np": np, "nn": nn}
-    exec(compile(cell.source, f"{NOTEBOOK.name} cell {cell.id}", "exec"), namespace)
+    with bookpages.collected_glue() as glued:
+        exec(compile(cell.source, f"{NOTEBOOK.name} cell {cell.id}", "exec"), namespace)
     return glued, namespace
 
 
@@ -153,8 +149,8 @@ TABLE_221 = {
 }
 
 
-def test_worked_221_table_by_hand(cells, monkeypatch):
-    glued, namespace = _glued(cells["c-hand-2"], monkeypatch)
+def test_worked_221_table_by_hand(cells):
+    glued, namespace = _glued(cells["c-hand-2"])
     assert glued == {f"bp221_{key}": text for key, text in TABLE_221.items()}
     # Against an independent computation in plain Python floats, to every digit.
     for key, expected in _hand_221().items():
@@ -164,8 +160,8 @@ def test_worked_221_table_by_hand(cells, monkeypatch):
     assert shown == set(glued)
 
 
-def test_worked_221_matches_the_package_and_finite_differences(cells, monkeypatch):
-    _, namespace = _glued(cells["c-hand-2"], monkeypatch)
+def test_worked_221_matches_the_package_and_finite_differences(cells):
+    _, namespace = _glued(cells["c-hand-2"])
     hand = namespace["hand"]
     net = nn.MLP([2, 2, 1])
     net.layers[0].W[...], net.layers[0].b[...] = namespace["W1_hand"], namespace["b1_hand"]
@@ -496,13 +492,13 @@ def test_the_hygiene_check_finds_the_old_bug():
 
 # ----- the backprop exercise's own finite-difference cell (exercises/backprop.ipynb) -----
 
-EXERCISE = Path(__file__).resolve().parents[1] / "exercises" / "backprop.ipynb"
+EXERCISE = bookpages.ROOT / "exercises" / "backprop.ipynb"
 
 
 def _run_exercise(replace=None):
     """The exercise with its solutions, one line of its code swapped for a mistake; the printed lines."""
     namespace, out = {}, io.StringIO()
-    for cell in nbformat.read(EXERCISE, as_version=4).cells:
+    for cell in bookpages.read(EXERCISE).cells:
         if cell.cell_type != "code" or "%pip" in cell.source or "check(" in cell.source:
             continue
         if "check.summary" in cell.source:
@@ -539,25 +535,6 @@ def test_exercise_gradient_cell_compares_shapes_first():
     assert lines["db1"] == "shape (1, 3), but its parameter has shape (3,)"
     assert lines["db2"] == "shape (1, 3), but its parameter has shape (3,)"
     assert _difference(lines["dW1"]) < 1e-8
-
-
-# ----- notation (book/notation.md and /work/notes decisions): symbols the chapter must not use -----
-
-FORBIDDEN = {
-    r"\\hat\{y\}_?\w* - t\b|\bt_l\b|T_g": "targets are y and Y, t is a step counter",
-    r"\\mathbf": "no bold vectors",
-    r"a\^\{?\(L\)": "the output is a^M; L is the loss",
-    r"\\mu\b": "momentum is beta",
-    r"\$h\$|\(n, h\)|\(h, k\)|\(h,\)": "the hidden width is d_1 (d1 in code), not h",
-}
-
-
-@pytest.mark.parametrize("path", [NOTEBOOK, EXERCISE])
-def test_notation_of_the_chapter_and_its_exercise(path):
-    notebook = nbformat.read(path, as_version=4)
-    text = "\n".join(cell.source for cell in notebook.cells)
-    for pattern, reason in FORBIDDEN.items():
-        assert not re.search(pattern, text), reason
 
 
 # ----- the pieces added for issue 17: linear collapse, Jacobians, gradient health, regression -----

@@ -8,11 +8,8 @@ checks the number against that oracle too, through `nncourse`.
 
 import inspect
 import re
-import sys
-from pathlib import Path
-from types import SimpleNamespace
 
-import nbformat
+import bookpages
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -22,7 +19,7 @@ from nncourse import optim
 from nncourse.figures import descent, optimizers
 from nncourse.optim import gradient_descent
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "gradient_descent.ipynb"
+NOTEBOOK = bookpages.ROOT / "book" / "gradient_descent.ipynb"
 SKIPPED_TAGS = {"remove-cell", "hide-input"}  # installation and figure drawing
 
 
@@ -32,31 +29,20 @@ def chapter():
 
     What the cells glue into the prose (myst-nb's ``glue``) is collected in ``namespace["glued"]``.
     """
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    glued: dict = {}
-    namespace: dict = {"glued": glued}
-    fake = SimpleNamespace(glue=lambda name, value, display=True: glued.__setitem__(name, value))
-    saved = sys.modules.get("myst_nb")
-    sys.modules["myst_nb"] = fake
-    try:
-        for cell in notebook.cells:
+    with bookpages.collected_glue() as glued:
+        namespace: dict = {"glued": glued}
+        for cell in bookpages.read(NOTEBOOK).cells:
             if cell.cell_type != "code" or SKIPPED_TAGS & set(cell.metadata.get("tags", [])):
                 continue
             if "_surface()" in cell.source:  # the sliders: tested below and in test_figures_*
                 continue
             exec(compile(cell.source, f"{NOTEBOOK.name} cell", "exec"), namespace)
-    finally:
-        if saved is None:
-            del sys.modules["myst_nb"]
-        else:
-            sys.modules["myst_nb"] = saved
     return namespace
 
 
 @pytest.fixture(scope="module")
 def markdown():
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    return bookpages.source(NOTEBOOK, "markdown")
 
 
 def test_every_glued_number_in_the_prose_is_computed(chapter, markdown):
@@ -478,22 +464,3 @@ def test_three_implementations_agree(chapter):
     # scikit-learn's minimum of the same cross-entropy.
     model = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(X, y)
     np.testing.assert_allclose(np.append(model.coef_[0], model.intercept_), ours, atol=1e-6)
-
-
-# -- Notation ------------------------------------------------------------------------------------
-
-EXERCISE = Path(__file__).resolve().parents[1] / "exercises" / "gradient_descent.ipynb"
-FORBIDDEN = {
-    r"\\hat\{y\}_?\w* - t\b": "targets are y and Y, t is a step counter",
-    r"\\mathbf": "no bold vectors",
-    r"\\mu\b(?!\$ for the momentum coefficient)": "momentum is beta (the one exception translates it)",
-    r"\bp = sigmoid": "the predicted probability is y_hat",
-}
-
-
-@pytest.mark.parametrize("path", [NOTEBOOK, EXERCISE])
-def test_notation_of_the_chapter_and_its_exercise(path):
-    notebook = nbformat.read(path, as_version=4)
-    text = "\n".join(cell.source for cell in notebook.cells)
-    for pattern, reason in FORBIDDEN.items():
-        assert not re.search(pattern, text), reason

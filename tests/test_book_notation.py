@@ -1,32 +1,35 @@
 """Mechanical checks of the book's one notation (issue 15, items 1 and 5).
 
 The notation page (book/notation.md) lists every symbol in the first column of its tables. Each page in
-``PAGES`` may use in its maths only symbols listed there, must avoid the notations the page replaced, and,
-for notebooks, must define with ``glue`` every number its prose takes from the code (issue 11).
+``PAGES`` may use in its maths only symbols listed there, must avoid, in its prose and in its code, the
+notations the page replaced, and, for notebooks, must define with ``glue`` every number its prose takes
+from the code (issue 11).
 
 To bring another chapter under these checks, add its file to ``PAGES`` (and, if it legitimately uses a
 replaced notation, say where in ``ALLOWED``).
 """
 
 import re
-from pathlib import Path
 
-import nbformat
+import bookpages
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTATION = ROOT / "book" / "notation.md"
+NOTATION = bookpages.ROOT / "book" / "notation.md"
 
 PAGES = [
     "book/sigmoid.ipynb",
     "book/softmax.ipynb",
     "book/cross_entropy.ipynb",
+    "book/gradient_descent.ipynb",
+    "book/backpropagation.ipynb",
     "book/maths.ipynb",
     "book/glossary.md",
     "exercises/sigmoid.ipynb",
     "exercises/softmax.ipynb",
     "exercises/cross_entropy.ipynb",
+    "exercises/gradient_descent.ipynb",
+    "exercises/backprop.ipynb",
 ]
 
 GREEK = set(
@@ -37,34 +40,38 @@ GREEK = set(
 SPECIAL = {"nabla", "odot", "top", "partial", "ell"}
 NAMED = r"\\(operatorname|mathrm|mathbb|mathcal)\{([^}]*)\}"
 
-# Notations the notation page replaced (review 2026-12, S6-S16), and what to write instead.
+# Notations the notation page replaced (review 2026-12, S6-S16, and the decisions it states), and what to
+# write instead. They are looked for in a page's whole text: prose, maths and code (names, shapes).
 REPLACED = {
-    r"\\mathbf\{": "bold vectors: write w · x + b with plain letters",
+    r"\\mathbf": "bold vectors: write w · x + b with plain letters",
     r"\\mathbf\{w\}\^\\top|w\^\\top ?x": "w^T x: write w \\cdot x",
-    r"a\^\{\(L\)\}": "a^(L): the output is a^M (L is the loss)",
+    r"a\^\{?\(L\)": "a^(L): the output is a^M (L is the loss)",
     r"\\cos\s*\\theta": "an angle theta: the angle is \\varphi (theta is the parameters)",
     r"m = \\max": "m as the largest score: write z_{\\max} (m is the layer index)",
     r"\\ell\b": "ell for a loss: the loss is L",
     r"\\lceil n / B \\rceil": "n / B: the batch size is |B|",
     r"n_\{\\text\{in\}\}": "n_in in formulas: write d_in (n counts examples)",
+    r"\\hat\{y\}_?\w* - t\b|\bt_l\b|\bT_g\b": "t or T for targets: they are y and Y (t is a step counter)",
+    r"\\mu\b(?!\$ for the momentum coefficient)": "mu for momentum: momentum is beta (mu is a mean)",
+    r"\$h\$|\(n, h\)|\(h, k\)|\(h,\)": "h for the hidden width: it is d_1 (d1 in code)",
+    r"\bp = sigmoid": "p for the predicted probability: it is y_hat (p is what happened)",
 }
-# A page may use a replaced notation where it explains it, e.g. the sigmoid chapter's optional dropdown.
+# A page may use a replaced notation where it explains it, e.g. the sigmoid chapter's optional dropdown,
+# whose Gaussian derivation also writes a class mean as mu.
 ALLOWED = {
-    "book/sigmoid.ipynb": {r"\\mathbf\{w\}\^\\top|w\^\\top ?x"},
+    "book/sigmoid.ipynb": {
+        r"\\mathbf\{w\}\^\\top|w\^\\top ?x",
+        r"\\mu\b(?!\$ for the momentum coefficient)",
+    },
 }
 
 
 def _markdown(path):
-    path = ROOT / path
-    if path.suffix == ".ipynb":
-        notebook = nbformat.read(path, as_version=4)
-        return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-    return path.read_text(encoding="utf-8")
+    return bookpages.source(path, "markdown")
 
 
 def _code(path):
-    notebook = nbformat.read(ROOT / path, as_version=4)
-    return "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    return bookpages.source(path, "code")
 
 
 def math_spans(text):
@@ -120,7 +127,8 @@ def test_the_tokeniser_on_a_known_formula():
 def test_the_notation_page_lists_the_decisions():
     listed = listed_symbols()
     for symbol in ("\\beta", "\\eta", "\\varepsilon", "\\varphi", "\\theta", "\\hat y", "\\mathbb{E}",
-                   "\\operatorname{Var}", "\\odot", "\\top", "M", "E", "L", "t", "y"):  # fmt: skip
+                   "\\operatorname{Var}", "\\odot", "\\top", "M", "E", "L", "t", "y", "\\kappa", "P",
+                   "\\hat m", "\\hat v", "J", "\\operatorname{diag}", "\\mathcal{N}"):  # fmt: skip
         assert symbol in listed, symbol
     text = NOTATION.read_text(encoding="utf-8")
     assert "## Reading other notes" in text and "PyTorch" in text
@@ -138,7 +146,7 @@ def test_every_symbol_used_is_on_the_notation_page(page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_replaced_notation(page):
-    text = "\n".join(math_spans(_markdown(page)))
+    text = bookpages.source(page)
     for pattern, advice in REPLACED.items():
         if pattern in ALLOWED.get(page, set()):
             continue
@@ -149,11 +157,17 @@ def test_no_replaced_notation(page):
     "page", [p for p in PAGES if p.startswith("book/") and p.endswith(".ipynb")]
 )
 def test_every_glued_number_is_defined_and_used(page):
-    """Numbers in the prose come from the code through myst-nb glue (issue 11): none left undefined."""
+    """Numbers in the prose come from the code through myst-nb glue (issue 11): none left undefined.
+
+    A name glued in a loop, ``glue(f"bp221_{key}", ...)``, stands for every name of that form.
+    """
     referenced = set(re.findall(r"\{glue(?::\w+)?\}`([\w-]+)", _markdown(page)))
-    defined = set(re.findall(r"glue\(\s*\"([\w-]+)\"", _code(page)))
-    assert referenced <= defined, f"undefined glue: {sorted(referenced - defined)}"
-    assert defined <= referenced, f"glued but never shown: {sorted(defined - referenced)}"
+    glued = set(re.findall(r"glue\(\s*f?\"([\w{}-]+)\"", _code(page)))
+    defined = {name: re.compile(re.sub(r"\{\w*\}", r"[\\w-]+", name)) for name in glued}
+    undefined = {r for r in referenced if not any(d.fullmatch(r) for d in defined.values())}
+    assert not undefined, f"undefined glue: {sorted(undefined)}"
+    unused = {name for name, d in defined.items() if not any(d.fullmatch(r) for r in referenced)}
+    assert not unused, f"glued but never shown: {sorted(unused)}"
 
 
 @pytest.mark.parametrize(
@@ -170,7 +184,7 @@ def test_glossary_numbers():
     def sigmoid(z):
         return 1 / (1 + np.exp(-z))
 
-    text = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    text = bookpages.source("book/glossary.md")
     assert "\\sigma'(5) \\approx 0.0066" in text
     assert round(float(sigmoid(5) * sigmoid(-5)), 4) == 0.0066
     assert "0.25^{10} \\approx 10^{-6}" in text

@@ -169,6 +169,27 @@ def test_make_update_keeps_the_state_between_calls():
     np.testing.assert_allclose(x, adam(lambda p: 2 * p, [1.0, -3.0], lr=0.1, steps=2)[-1])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("optimizer", ["rmsprop", "adam"])
+def test_fits_update_is_the_step_function_to_the_bit(optimizer, dtype):
+    # make_update (MLP.fit's update) does the step function's operations on preallocated arrays.
+    rng = np.random.default_rng(0)
+    scale = np.exp(rng.normal(scale=5.0, size=(300, 40)))  # gradients from about 1e-9 to 1e9
+    grads = (rng.normal(size=(300, 40)) * scale).astype(dtype)
+    grads[:, :3] = 0.0  # a weight that never moves
+    grads[100:, 3] = -0.0  # one that stops moving
+    x = rng.normal(size=40).astype(dtype)
+    ours, first, second = x.copy(), np.zeros_like(x), np.zeros_like(x)
+    update = make_update(optimizer, ours, lr=0.01)
+    for t, grad in enumerate(grads, start=1):
+        update(grad)
+        if optimizer == "adam":
+            adam_step(x, first, second, grad, t, lr=0.01)
+        else:
+            rmsprop_step(x, first, grad, lr=0.01)
+        assert ours.dtype == dtype and ours.tobytes() == x.tobytes(), f"step {t}"
+
+
 def _torch_path(optimizer_class, x0, steps, **hyperparameters):
     """The points PyTorch's optimizer visits on the valley, in float64."""
     p = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
