@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import inspect
 import os
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,6 +42,7 @@ from nncourse.exercises.compare import (
 )
 from nncourse.exercises.spec import Call, Check, Question
 from nncourse.gradcheck import numerical_gradient
+from nncourse.grading.harness import watched_call
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented yet"
 GRADING_ENV = (
@@ -131,9 +131,7 @@ def _run_check(question: Question, check: Check, function: Callable) -> CheckFee
         )
         args, kwargs = copy.deepcopy(c.args), copy.deepcopy(c.kwargs)
         try:
-            with warnings.catch_warnings(record=True) as caught, np.errstate(**WARN_ON):
-                warnings.simplefilter("always")
-                received_value = function(*args, **kwargs)
+            received_value, warned = watched_call(function, args, kwargs, WARN_ON)
         except NotImplementedError:
             raise
         except (
@@ -151,7 +149,7 @@ def _run_check(question: Question, check: Check, function: Callable) -> CheckFee
             atol=check.atol,
             names=question.parts,
             floats=question.floats,
-            warned=[w.message for w in caught],
+            warned=warned,
             forbid_warnings=check.forbid_warnings,
             before=(*c.args, *c.kwargs.values()),
             after=(*args, *kwargs.values()),

@@ -371,3 +371,19 @@ def test_feedback_values_do_not_follow_the_learners_print_options():
     before = format_value(value)
     with np.printoptions(precision=2, suppress=True):
         assert format_value(value) == before == "[0.00000e+00 1.92875e-22 5.00000e-01]"
+
+
+@pytest.mark.parametrize(
+    "silence",
+    [
+        lambda f: np.errstate(over="ignore")(f),
+        lambda f: np.errstate(all="ignore")(f),
+    ],
+)
+def test_a_silenced_overflow_fails_in_the_notebook_as_in_the_grader(silence):
+    """The notebook's checks call the learner's function as the grader does (harness.watched_call)."""
+    question = load_exercise("sigmoid").question("sigmoid")
+    naive = silence(lambda x: 1 / (1 + np.exp(-np.asarray(x, dtype=float))))
+    failed = {c.name: c for c in run_public_checks(question, naive).checks if not c.passed}
+    assert [c.forbid_warnings for c in question.checks if c.name in failed] == [True]
+    assert "overflow encountered in exp" in next(iter(failed.values())).problem

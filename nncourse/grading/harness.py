@@ -203,6 +203,14 @@ def _invoke(function, args, kwargs, settings):
     return value, ([*texts[:2], TAMPERED] if watch.tampered else texts[:3])
 
 
+def watched_call(function, args, kwargs, warn_on):
+    """``function(*args, **kwargs)`` under the error settings ``warn_on`` and the overflow watch, as
+    the grader calls it: the value and the texts of (at most three of) its warnings. The notebook's
+    checks (:mod:`nncourse.checks`) call the learner's functions through it, so that a silenced
+    overflow fails there too, before hand-in."""
+    return _invoke(function, args, kwargs, {"warn_on": warn_on})
+
+
 def _modes(warn_on):
     """The grader's error settings: as the notebook's checks have them, except that overflows are
     logged by the watch instead of warned (no warning filter can hide them)."""
