@@ -16,7 +16,9 @@ def test_table_has_one_row_per_exercise_with_its_points_and_functions():
         exercise = load_exercise(exercise_id)
         assert f"]({exercise_id}.ipynb)" in row
         assert row.rstrip(" |").endswith(f"{exercise.points:g}")
-        assert re.findall(r"`(\w+)` \(", row) == [q.function for q in exercise.questions]
+        assert re.findall(r"`(\w+)`(?: †)? \(", row) == [q.function for q in exercise.questions]
+        beyond = [q.function for q in exercise.questions if not q.answer_in_chapter]
+        assert re.findall(r"`(\w+)` † \(", row) == beyond
 
 
 def test_links_resolve_from_where_the_table_is_shown():

@@ -242,6 +242,7 @@ def _hidden_arithmetic(name, expressions, hint=""):
 GRAD_OF = Question(
     function="grad_of",
     section="computation-graphs-and-automatic-differentiation",
+    answer_in_chapter=True,  # the chapter prints Value.__mul__ and Value.backward
     reference=grad_of,
     checks=[
         _arithmetic_check(

@@ -14,13 +14,18 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+BEYOND_THE_CHAPTER = "†"  # marks a question whose answer the chapter does not print
+
+
 def _functions(exercise: Exercise) -> str:
-    """Each function the learner writes with its points, public + hidden: `softmax` (2 + 5)."""
+    """Each function the learner writes with its points, public + hidden, and † when the chapter does
+    not print its answer: `softmax` (2 + 5), `logsumexp` † (2 + 6)."""
     parts = []
     for q in exercise.questions:
         public = sum(c.points for c in q.public_checks)
         hidden = sum(c.points for c in q.hidden_checks)
-        parts.append(f"`{q.function}` ({_points(public)} + {_points(hidden)})")
+        mark = "" if q.answer_in_chapter else f" {BEYOND_THE_CHAPTER}"
+        parts.append(f"`{q.function}`{mark} ({_points(public)} + {_points(hidden)})")
     return ", ".join(parts)
 
 
@@ -31,7 +36,8 @@ def exercise_table(folder: str = "") -> str:
     "exercises/" for a page in book/), so that the links resolve from where the table is shown.
 
     Columns: the exercise (a link to its page), the chapter it follows, the functions the learner
-    writes with their public + hidden points, and the exercise's total points.
+    writes with their public + hidden points (``†``: the chapter does not print the answer), and the
+    exercise's total points.
     """
     up = "../" if folder == "" else ""
     rows = [
