@@ -391,3 +391,14 @@ def test_one_huge_message_is_refused_unread_and_ends_the_run(tmp_path):
     grown_mb = (measured["after_kb"] - measured["before_kb"]) / 1000
     print(f"grader peak {measured['before_kb'] / 1000:.0f} MB, then {grown_mb:.0f} MB more")
     assert grown_mb < 30  # each message was 60 MB or more: none of it was read
+
+
+def test_the_progress_lines_carry_no_terminal_escapes_from_a_notebook(tmp_path):
+    """A cell's error text reaches the row's reason; on the terminal it loses its control characters."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    submission(folder, "esc\x1b[2Jape", prepend=['raise ValueError("\\x1b[2J\\x1b]0;owned\\x07")'])
+    lines = []
+    grade("sigmoid", [folder], tmp_path / "out", GradingOptions(Limits(15, 1.5)), lines.append)
+    (line,) = [t for t in lines if t.startswith("[1/1]")]
+    assert "ValueError" in line and not any(ord(ch) < 32 for ch in line)

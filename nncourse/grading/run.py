@@ -22,6 +22,7 @@ from nncourse.grading import sandbox
 from nncourse.grading.gradebook import Gradebook
 from nncourse.grading.kernel import KernelSetup, run_submission
 from nncourse.grading.plan import PlannedCall
+from nncourse.grading.report import clean  # no terminal escapes from a notebook
 from nncourse.grading.score import grade_one, grader_error
 from nncourse.grading.submissions import Submission
 
@@ -107,10 +108,10 @@ async def grade_all(batch: Batch, session: Session) -> list[dict]:
             return
         batch.book.add(row, results)
         rows.append(row)
-        reason = f" ({row['reason']})" if row["reason"] else ""
+        reason = f" ({row['reason']})" if row["reason"] else ""  # may quote the notebook's errors
         batch.say(
-            f"[{len(rows)}/{len(batch.todo)}] {submission.key}: {row['score']:g}/{row['max_score']:g}"
-            f" {row['status']}{reason}"
+            f"[{len(rows)}/{len(batch.todo)}] {clean(submission.key, 300)}: {row['score']:g}/"
+            f"{row['max_score']:g} {row['status']}{clean(reason, 600)}"
         )
 
     session.tasks += [asyncio.ensure_future(one(s)) for s in batch.todo]
