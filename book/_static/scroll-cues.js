@@ -9,7 +9,7 @@
     ".pst-scrollable-table-container", // pydata-sphinx-theme's box round a table
     ".table-wrapper",
     "div.highlight pre",
-    "div.output:has(> img.nncourse-wide-figure)", // a figure shown at its own size (nncourse.css)
+    "div.cell_output:has(> img.nncourse-wide-figure)", // a figure shown at its own size (nncourse.css)
   ].join(", ");
 
   const mark = (box) => {
