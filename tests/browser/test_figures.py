@@ -5,7 +5,8 @@ every static figure of every chapter (the images of the article outside the slid
 the laptop's 1280 px and the phone's 390 px:
 
 - is an SVG, or a PNG whose natural width is at least twice its rendered width (2× for a
-  high-density screen; ``nncourse.figures.static`` picks the smaller of the two);
+  high-density screen; ``nncourse.figures.static`` picks the smaller of the two), and keeps its
+  aspect ratio when the column shrinks it;
 - shows its smallest text (tick labels, axis labels, legends, annotations) at least
   ``LAPTOP_MIN_PX`` CSS pixels tall on the laptop and ``PHONE_MIN_PX`` on the phone. For an SVG the
   font sizes are read from the file: matplotlib draws each text as a group scaled by its font size
@@ -46,7 +47,8 @@ STATIC_IMAGES = """
 () => [...document.querySelectorAll("article.bd-article img")]
   .filter((img) => !img.closest(".nncourse-figure"))
   .map((img) => ({src: img.src, alt: img.alt.slice(0, 60), natural: img.naturalWidth,
-                  shown: img.getBoundingClientRect().width}))
+                  naturalHeight: img.naturalHeight, shown: img.getBoundingClientRect().width,
+                  shownHeight: img.getBoundingClientRect().height}))
 """
 SVG_SIZE = re.compile(r'<svg[^>]*\bviewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) [\d.]+"')
 TEXT_SCALE = re.compile(r"scale\(([\d.]+) -\1\)")  # a text group: font size / 100 in points
@@ -107,6 +109,19 @@ def test_static_figures_are_svg_or_twice_their_rendered_width(figures, name, scr
         and image["natural"] < 2 * image["shown"] - 1
     ]
     assert blurry == [], f"{name} ({screen}): images under 2×: {blurry}"
+
+
+@pytest.mark.parametrize("screen", MIN_PX)
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_static_figures_keep_their_shape(figures, name, screen):
+    """A figure shrunk to the column keeps its aspect ratio (an inline height once squashed it)."""
+    squashed = [
+        f"{image['alt']!r}: {image['shown']:.0f} × {image['shownHeight']:.0f} px"
+        for image in figures(name, screen)
+        if abs(image["shown"] / image["shownHeight"] - image["natural"] / image["naturalHeight"])
+        > 0.02 * image["natural"] / image["naturalHeight"]
+    ]
+    assert squashed == [], f"{name} ({screen}): squashed figures: {squashed}"
 
 
 @pytest.mark.parametrize("screen", MIN_PX)
