@@ -100,3 +100,34 @@ def test_static_figures_have_alt_text(name):
     assert len(plotting) >= CHAPTERS[name][4]
     for cell in plotting:
         assert len(cell.metadata["mystnb"]["image"]["alt"]) > 40
+
+
+# An answer box of any page: a ``{dropdown}`` or an admonition titled "Answer ...".
+ANSWER_BOX = re.compile(r"^ *(?:`{3,}|:{3,})\{([\w-]+)\} *(Answers?\b.*)$", flags=re.MULTILINE)
+# The other way to hide an answer: sphinx-togglebutton's toggle admonitions and ``{toggle}``.
+TOGGLE = re.compile(r"^ *:class: [\w ]*\b(?:dropdown|toggle)\b|\{toggle\}", flags=re.MULTILINE)
+
+
+def _book_sources():
+    for path in sorted(BOOK.rglob("*.ipynb")) + sorted(BOOK.rglob("*.md")):
+        if ".ipynb_checkpoints" not in path.parts:
+            text = (
+                _markdown(nbformat.read(path, as_version=4))
+                if path.suffix == ".ipynb"
+                else path.read_text()
+            )
+            yield path.relative_to(BOOK), text
+
+
+def test_every_answer_box_is_one_style():
+    """Every answer in the book is a sphinx-design dropdown: the review found two styles (blue toggle
+    admonitions in the sigmoid chapter, grey dropdowns everywhere else)."""
+    answers = 0
+    for path, text in _book_sources():
+        assert TOGGLE.findall(text) == [], (
+            f"{path}: a toggle admonition; use :::{{dropdown}} Answer"
+        )
+        for directive, title in ANSWER_BOX.findall(text):
+            assert directive == "dropdown", f"{path}: the answer box {title!r} is a {directive}"
+            answers += 1
+    assert answers >= 30  # every chapter's "Check your understanding" and "Play with it" answers

@@ -1,5 +1,5 @@
-// A visible cue on every box that scrolls sideways: display equations, tables and code blocks
-// wider than the column (55 equations on a phone, 6 on a laptop). The box gets the class
+// A visible cue on every box that scrolls sideways: display equations, tables, code blocks and wide
+// figures wider than the column (55 equations on a phone, 6 on a laptop). The box gets the class
 // nncourse-more-right while content is hidden on its right, nncourse-more-left while content is
 // hidden on its left; nncourse.css fades that edge. Updated when the box scrolls or changes size.
 // A box that scrolls also takes the focus, for the arrow keys.
@@ -9,6 +9,7 @@
     ".pst-scrollable-table-container", // pydata-sphinx-theme's box round a table
     ".table-wrapper",
     "div.highlight pre",
+    "div.cell_output:has(> img.nncourse-wide-figure)", // a figure shown at its own size (nncourse.css)
   ].join(", ");
 
   const mark = (box) => {

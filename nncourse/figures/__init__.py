@@ -3,6 +3,7 @@
 - ``palette``: the Okabe–Ito colours, the probability colour map, ``new_figure``;
 - ``scene``: ``Scene`` (a figure whose moving parts are repainted for each frame) and PNG encoding;
 - ``interactive``: ``Slider`` and ``interactive_figure``, live ipywidgets and static HTML frames;
+- ``static``: ``show_figures_sharp``, static figures as SVG or 2× PNG, whichever is smaller;
 - one module per chapter's figures and sliders: ``sigmoid``, ``softmax``, ``likelihood``,
   ``descent``, ``training``; and ``graph``, the computation-graph drawing.
 

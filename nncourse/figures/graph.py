@@ -99,28 +99,27 @@ def graph_layout(root: Value, precision: int = 4) -> tuple[list[GraphNode], list
 def draw_graph(root: Value, precision: int = 4, ax: Axes | None = None) -> Figure:
     """Draw ``root``'s computation graph: boxes for values (label, data, grad), circles for operations.
 
-        Parameters
-        ----------
-        root : Value
-            The output node; call ``root.backward()`` first to show gradients.
-        precision : int, default 4
-            Decimals shown for data and grad.
-        ax : matplotlib Axes, optional
-            Where to draw; a new figure (at matplotlib's current ``figure.dpi``) is made when omitted.
+    Parameters
+    ----------
+    root : Value
+        The output node; call ``root.backward()`` first to show gradients.
+    precision : int, default 4
+        Decimals shown for data and grad.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure (at matplotlib's current ``figure.dpi``) is made when omitted.
 
-        Returns
-        -------
-        matplotlib.figure.Figure
+    Returns
+    -------
+    matplotlib.figure.Figure
 
-        Examples
-        --------
-        >>> from nncourse._validation import ArgumentTypeError, expected
-    from nncourse.autodiff import Value
-        >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-        >>> L = a * b + a
-        >>> L.label = "L"
-        >>> L.backward()
-        >>> fig = draw_graph(L)
+    Examples
+    --------
+    >>> from nncourse.autodiff import Value
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> L = a * b + a
+    >>> L.label = "L"
+    >>> L.backward()
+    >>> fig = draw_graph(L)
     """
     nodes, edges = graph_layout(root, precision)
     xs, ys = [n.x for n in nodes], [n.y for n in nodes]

@@ -23,8 +23,9 @@ The static grid holds the values a slider's ``static_values`` names (every value
 about), or else is coarsened where needed to stay within ``max_frames``, stepping by a whole
 multiple of the live step; it always contains the starting value. Frames are drawn at twice their
 size on the page, so they stay sharp on high-density screens; a ``Scene``'s frames hold only its
-moving parts, shown over one background image, so a page carries its still parts once. A slider
-made with ``play=True`` (steps, epochs) gets a ▶ button.
+moving parts, shown over one background image, so a page carries its still parts once. Every
+static slider has − and + buttons beside it that move it one position (fine-tuning by mouse or
+touch), and a slider made with ``play=True`` (steps, epochs) gets a ▶ button.
 
 Taught in: every chapter with a slider; each chapter's figures are in its own module of
 ``nncourse.figures``, and ``book/figures.md`` lists them.
@@ -238,7 +239,18 @@ _SCRIPT = """(function () {
     });
     input.addEventListener("input", stop);  // the reader took over
   }
+  function stepper(button) {
+    var input = document.getElementById(button.dataset.for), by = Number(button.dataset.step);
+    button.addEventListener("click", function () {
+      var k = Math.min(Number(input.max), Math.max(0, Number(input.value) + by));
+      if (k === Number(input.value)) { return; }
+      input.value = k;
+      input.dispatchEvent(new Event("input"));  // redraws, and stops ▶ as a drag does
+    });
+  }
   for (var i = 0; i < inputs.length; i++) { inputs[i].addEventListener("input", update); }
+  var steppers = root.querySelectorAll("button.nncourse-step");
+  for (var s = 0; s < steppers.length; s++) { stepper(steppers[s]); }
   var buttons = root.querySelectorAll("button.nncourse-play");
   for (var j = 0; j < buttons.length; j++) { player(buttons[j]); }
 })();"""
@@ -252,17 +264,22 @@ _STYLE = (
     ".nncourse-figure img{max-width:100%;height:auto;display:block}"
     ".nncourse-figure .nncourse-stack{width:fit-content;max-width:100%;background-size:100% 100%}"
     ".nncourse-figure .nncourse-controls{display:grid;grid-template-columns:max-content "
-    "minmax(8em,20em) 4em 2.75em;gap:.3em .8em;align-items:center;margin-top:.4em}"
+    "minmax(8em,20em) 2em 2em 4em 2.75em;gap:.3em .6em;align-items:center;margin-top:.4em}"
     ".nncourse-figure input[type=range]{width:100%;margin:0}"
     ".nncourse-figure output{font-variant-numeric:tabular-nums}"
-    ".nncourse-figure .nncourse-play{min-width:2.75em;min-height:2.75em;font:inherit;"
-    "background:#fff;color:#000;border:1px solid #555;border-radius:.3em;cursor:pointer}"
-    # a phone or a touch screen: label above a full-width slider, 44 px targets
+    ".nncourse-figure button{font:inherit;line-height:1;padding:0;background:#fff;color:#000;"
+    "border:1px solid #555;border-radius:.3em;cursor:pointer}"
+    ".nncourse-figure .nncourse-step{min-width:2em;min-height:2em}"
+    ".nncourse-figure .nncourse-play{min-width:2.75em;min-height:2.75em}"
+    # a phone or a touch screen: the label above a full-width slider, and below it the - and +
+    # buttons, the value and the play button; 44 px targets
     "@media (max-width:600px),(pointer:coarse){.nncourse-figure{display:block}"
-    ".nncourse-figure .nncourse-controls{grid-template-columns:1fr 3.5em 44px}"
-    ".nncourse-figure .nncourse-controls label{grid-column:1/-1}"
+    ".nncourse-figure .nncourse-controls{grid-template-columns:44px 44px 1fr 44px}"
+    ".nncourse-figure .nncourse-controls label,.nncourse-figure input[type=range]"
+    "{grid-column:1/-1}"
     ".nncourse-figure input[type=range]{height:44px}"
-    ".nncourse-figure .nncourse-play{min-width:44px;min-height:44px}}"
+    ".nncourse-figure .nncourse-step,.nncourse-figure .nncourse-play"
+    "{min-width:44px;min-height:44px}}"
     # dark mode: the figure keeps its own white box and black text (its frames are transparent overlays
     # on a background that is not opaque), with no dimming filter on its images
     "html[data-theme=dark] .nncourse-figure img{filter:none}"
@@ -270,7 +287,8 @@ _STYLE = (
 
 
 def _control(input_id: str, name: str, slider: Slider, labels: list[str], start: int) -> str:
-    """One row of the static controls: label, range input, value, and ▶ if the slider plays."""
+    """One row of the static controls: label, range input, − and + (one position down or up),
+    value, and ▶ if the slider plays."""
     label = html.escape(slider.label)
     play = (
         f'<button type="button" class="nncourse-play" data-for="{input_id}" '
@@ -278,13 +296,18 @@ def _control(input_id: str, name: str, slider: Slider, labels: list[str], start:
         if slider.play
         else "<span></span>"
     )
+    steps = "".join(
+        f'<button type="button" class="nncourse-step" data-for="{input_id}" data-step="{by}" '
+        f'aria-label="{word} {label}">{sign}</button>'
+        for by, word, sign in ((-1, "Decrease", "\u2212"), (1, "Increase", "+"))
+    )
     return (
         f'<label for="{input_id}">{label}</label>'
         f'<input type="range" id="{input_id}" name="{name}" min="0" '
         f'max="{len(labels) - 1}" step="1" value="{start}" '
         f'aria-valuetext="{labels[start]}" data-label="{label}" '
         f"data-values='{html.escape(json.dumps(labels))}'>"
-        f'<output for="{input_id}">{labels[start]}</output>{play}'
+        f'{steps}<output for="{input_id}">{labels[start]}</output>{play}'
     )
 
 

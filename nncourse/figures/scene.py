@@ -26,12 +26,13 @@ from matplotlib.figure import Figure
 from nncourse.figures.palette import PROBABILITY_CMAP, PROBABILITY_LEVELS
 
 
-def encode_png(pixels: np.ndarray) -> bytes:
+def encode_png(pixels: np.ndarray, text: dict[str, str] | None = None) -> bytes:
     """An RGB or RGBA pixel array as a compact PNG: a 64-colour palette, a few kilobytes a frame.
 
-    RGBA pixels keep their transparency (an overlay of the moving parts, see ``Scene``).
+    RGBA pixels keep their transparency (an overlay of the moving parts, see ``Scene``). ``text``
+    is stored in the PNG's text chunks.
     """
-    from PIL import Image
+    from PIL import Image, PngImagePlugin
 
     mode = "RGBA" if pixels.shape[-1] == 4 else "RGB"
     image = Image.fromarray(np.ascontiguousarray(pixels), mode).quantize(
@@ -43,8 +44,11 @@ def encode_png(pixels: np.ndarray) -> bytes:
         if min(palette[i : i + channels]) >= 250:
             palette[i : i + channels] = [255] * channels
     image.putpalette(palette, mode)
+    info = PngImagePlugin.PngInfo()
+    for key, value in (text or {}).items():
+        info.add_text(key, value)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=9)
+    image.save(buffer, format="PNG", compress_level=9, pnginfo=info)
     return buffer.getvalue()
 
 

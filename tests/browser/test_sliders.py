@@ -184,7 +184,7 @@ def test_play_walks_the_slider_to_its_end_and_stops(tiny_site, offline_page):
     page = offline_page
     page.goto(tiny_site.as_uri())
     figure, steps, play = walking_figure(page)
-    assert play.count() == 1 and figure.locator("button").count() == 1  # only steps plays
+    assert play.count() == 1 and figure.locator("button.nncourse-play").count() == 1  # only steps
     assert play.get_attribute("aria-label") == "Play steps"
     play.focus()
     page.keyboard.press("Enter")  # a real <button>: the keyboard works
@@ -223,6 +223,43 @@ def test_play_respects_reduced_motion(tiny_site, browser):
         context.close()
 
 
+def test_minus_and_plus_move_a_slider_one_position(tiny_site, offline_page):
+    """Fine-tuning without dragging: − and + beside each slider, by mouse, Enter or Space."""
+    page = offline_page
+    page.goto(tiny_site.as_uri())
+    figure, steps, play = walking_figure(page)
+    minus = figure.locator(f"button.nncourse-step[data-for='{steps.get_attribute('id')}']").first
+    plus = figure.locator(f"button.nncourse-step[data-for='{steps.get_attribute('id')}']").last
+    assert (minus.get_attribute("aria-label"), plus.get_attribute("aria-label")) == (
+        "Decrease steps",
+        "Increase steps",
+    )
+    assert steps.input_value() == "0"
+    minus.click()  # at the start: stays there
+    assert steps.input_value() == "0"
+    plus.click()
+    assert steps.input_value() == "1"
+    assert steps.get_attribute("aria-valuetext") == "1"
+    shown_frame_is_right(figure)
+    plus.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
+    assert steps.input_value() == "3"
+    minus.focus()
+    page.keyboard.press("Enter")
+    assert steps.input_value() == "2"
+    shown_frame_is_right(figure)
+    for _ in range(10):  # at the end: stays there
+        plus.click()
+    assert steps.input_value() == "5"
+    play.click()  # from the end ▶ goes back to 0; + while playing stops it
+    play.click()
+    wait_for_value(page, steps, "v >= 1")
+    plus.click()
+    assert play.get_attribute("aria-pressed") == "false"
+    assert page.log.errors == []
+
+
 def test_frames_are_drawn_at_twice_their_size(tiny_site, offline_page):
     page = offline_page
     page.goto(tiny_site.as_uri())
@@ -246,7 +283,12 @@ def test_slider_targets_are_large_on_a_phone(tiny_site, browser):
             assert box["height"] >= 44 and box["width"] >= 200
             label = page.locator(f"label[for='{target.get_attribute('id')}']").bounding_box()
             assert label["y"] + label["height"] <= box["y"] + 1  # the label sits above
-        for button in page.locator(".nncourse-figure button.nncourse-play").all():
+        buttons = page.locator(
+            ".nncourse-figure button.nncourse-play, .nncourse-figure button.nncourse-step"
+        )
+        assert buttons.count() == 2 * page.locator(".nncourse-figure input[type=range]").count() + 1
+        for button in buttons.all():
+            button.scroll_into_view_if_needed()
             box = button.bounding_box()
             assert box["height"] >= 44 and box["width"] >= 44
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
