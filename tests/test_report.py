@@ -47,6 +47,8 @@ def results_for(mistake: str) -> dict[str, CallResult]:
             results[p.id] = returned([-np.asarray(p.expected[0])])
         elif mistake == "withheld":
             results[p.id] = CallResult(CallStatus.RAISED, error="Withheld: nncourse.sigmoid is not")
+        elif mistake == "unfinished":
+            results[p.id] = CallResult(CallStatus.NOT_IMPLEMENTED)
     return results
 
 
@@ -259,3 +261,10 @@ def test_results_written_before_extra_data_still_count_their_failures(tmp_path):
         path.write_text(json.dumps(data))
     sigmoid = report_of(folder)["questions"][0]
     assert sigmoid["passed"] == 1 and sigmoid["kinds"] == {"other": 1}
+
+
+def test_an_unwritten_function_is_not_a_common_mistake(tmp_path):
+    """not_implemented shows in the per-check counts, but the top mistakes are mistakes."""
+    report = report_of(write_folder(tmp_path / "a", {"a.ipynb": "unfinished", "b.ipynb": "sign"}))
+    assert [(m["function"], m["kind"]) for m in report["top_mistakes"]] == [("sigmoid", "sign")]
+    assert report["questions"][0]["checks"][0]["kinds"].get("not_implemented") == 1

@@ -23,9 +23,9 @@ from nncourse.grading.kinds import KINDS
 FORMAT = 1
 STATUSES = ("ok", "error", "timeout", "crashed", "invalid")
 LOOK_STATUSES = {"error", "timeout", "crashed", "invalid"}
-NOT_A_MISTAKE = {
-    "no_result"
-}  # nothing was learned about the function: the run needs a look instead
+# Not counted among the most common mistakes: nothing was learned about the function (no_result: the
+# run needs a look), or the learner has not written it yet (the per-check counts still show them).
+NOT_A_MISTAKE = {"no_result", "not_implemented", "missing"}
 TOP = 5
 SLOWEST = 5
 BINS = 10
