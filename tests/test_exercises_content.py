@@ -972,6 +972,11 @@ def log_sigmoid_without_the_minimum(x):
     return -np.log1p(np.exp(-np.abs(np.asarray(x, dtype=float))))
 
 
+def log_sigmoid_with_log_not_log1p(x):
+    x = np.asarray(x, dtype=float)
+    return np.minimum(x, 0.0) - np.log(1 + np.exp(-np.abs(x)))
+
+
 def binary_cross_entropy_summed(y, p):
     return nn.binary_cross_entropy(y, p, reduction="sum")
 
@@ -1732,7 +1737,9 @@ MISTAKES = [
         log_of_the_sigmoid,
         {
             "inputs of ±1000: log σ(−1000) = −1000 and log σ(1000) = 0, without warnings",
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
             "hidden: very large inputs without overflow",
+            "hidden: large inputs keep their digits",
             "hidden: a single number",
         },
         "divide by zero",
@@ -1743,7 +1750,9 @@ MISTAKES = [
         log_sigmoid_naive,
         {
             "inputs of ±1000: log σ(−1000) = −1000 and log σ(1000) = 0, without warnings",
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
             "hidden: very large inputs without overflow",
+            "hidden: large inputs keep their digits",
             "hidden: a single number",
         },
         "overflow",
@@ -1777,7 +1786,21 @@ MISTAKES = [
         "sigmoid",
         "log_sigmoid",
         log_sigmoid_without_the_minimum,
-        checks_of("sigmoid", "log_sigmoid"),
+        checks_of("sigmoid", "log_sigmoid")
+        - {
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
+            "hidden: large inputs keep their digits",
+        },
+        "values differ",
+    ),
+    (
+        "sigmoid",
+        "log_sigmoid",
+        log_sigmoid_with_log_not_log1p,
+        {
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
+            "hidden: large inputs keep their digits",
+        },
         "values differ",
     ),
     (
@@ -2114,6 +2137,34 @@ def test_hints_follow_what_was_received(exercise_id, function, wrong):
         kinds = set(getattr(c.problem, "kinds", ()))
         if not c.passed and not kinds & (WARNING_KINDS | {"raised", "broadcast"}):
             assert not re.search(r"\bnan\b|\binf\b|overflow", c.hint), (c.name, c.problem, c.hint)
+
+
+# (exercise, function, wrong implementation, public check, phrase its hint must contain; a phrase
+# "not: ..." is one the hint must not contain)
+HINTED_MISTAKES = [
+    (
+        "sigmoid",
+        "log_sigmoid",
+        log_sigmoid_with_log_not_log1p,
+        "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
+        "np.log1p",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "function", "wrong", "check", "phrase"),
+    HINTED_MISTAKES,
+    ids=[f"{m[1]}-{m[2].__name__}" for m in HINTED_MISTAKES],
+)
+def test_a_mistake_gets_the_hint_that_names_it(exercise_id, function, wrong, check, phrase):
+    feedback = run_public_checks(load_exercise(exercise_id).question(function), wrong)
+    result = {c.name: c for c in feedback.checks}[check]
+    assert not result.passed
+    if phrase.startswith("not: "):
+        assert phrase[5:] not in result.hint, (result.problem, result.hint)
+    else:
+        assert phrase in result.hint, (result.problem, result.hint)
 
 
 def test_training_exercise_demo_overfits_with_a_clear_margin():
