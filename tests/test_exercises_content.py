@@ -892,6 +892,29 @@ def logsumexp_over_the_columns(z):
     return m + np.log(np.exp(z - m).sum(axis=0))
 
 
+def logsumexp_shifted_by_the_global_max(z):
+    z = np.asarray(z, dtype=float)
+    m = z.max()
+    return m + np.log(np.exp(z - m).sum(axis=1))
+
+
+def logsumexp_with_a_mean(z):
+    z = np.asarray(z, dtype=float)
+    m = z.max(axis=1, keepdims=True)
+    return m[:, 0] + np.log(np.exp(z - m).mean(axis=1))
+
+
+def logsumexp_subtracting_the_max(z):
+    z = np.asarray(z, dtype=float)
+    m = z.max(axis=1, keepdims=True)
+    return -m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
+
+
+def softmax_shifted_by_the_global_max(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def logsumexp_in_place(z):
     m = z.max(axis=1, keepdims=True)
     z -= m
@@ -1646,6 +1669,34 @@ MISTAKES = [
     ("softmax", "logsumexp", logsumexp_in_place, checks_of("softmax", "logsumexp"), "in place"),
     (
         "softmax",
+        "logsumexp",
+        logsumexp_shifted_by_the_global_max,
+        {"scores of ±1000 without overflow", "hidden: huge scores without overflow"},
+        "not finite",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_with_a_mean,
+        checks_of("softmax", "logsumexp") - {"one class: the log-sum-exp is the score itself"},
+        "values differ",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_subtracting_the_max,
+        checks_of("softmax", "logsumexp"),
+        "values differ",
+    ),
+    (
+        "softmax",
+        "softmax",
+        softmax_shifted_by_the_global_max,
+        {"scores of ±1000 without overflow", "hidden: huge scores without overflow"},
+        "not finite",
+    ),
+    (
+        "softmax",
         "predict_class",
         predict_class_without_axis,
         checks_of("softmax", "predict_class"),
@@ -2148,6 +2199,28 @@ HINTED_MISTAKES = [
         log_sigmoid_with_log_not_log1p,
         "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
         "np.log1p",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_shifted_by_the_global_max,
+        "scores of ±1000 without overflow",
+        "its own maximum",
+    ),
+    (
+        "softmax",
+        "softmax",
+        softmax_shifted_by_the_global_max,
+        "scores of ±1000 without overflow",
+        "its own maximum",
+    ),
+    ("softmax", "logsumexp", logsumexp_with_a_mean, "one row of scores (2, 1, 0)", "log k below"),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_subtracting_the_max,
+        "one class: the log-sum-exp is the score itself",
+        "adds it back",
     ),
 ]
 
