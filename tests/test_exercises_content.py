@@ -506,6 +506,52 @@ def momentum_in_place(X, y, w0, b0, lr, beta, steps):
     return momentum_loop(X, y, w0, b0, lr, beta, steps, in_place=True)
 
 
+def _momentum_loop(X, y, w0, b0, lr, beta, steps, update, extra=0, gradient_once=False):
+    """The heavy-ball loop with one slip: ``update(v, g, lr, beta) -> (v, step)``."""
+    w, b = np.array(w0, dtype=float), float(b0)
+    v = np.zeros(len(w) + 1)
+    g = np.append(*gd.logistic_gradients(w, b, X, y))
+    for _ in range(steps + extra):
+        if not gradient_once:
+            g = np.append(*gd.logistic_gradients(w, b, X, y))
+        v, step = update(v, g, lr, beta)
+        w, b = w + step[:-1], b + float(step[-1])
+    return w, b
+
+
+def _heavy_ball(v, g, lr, beta):
+    v = beta * v - lr * g
+    return v, v
+
+
+def momentum_one_step_too_many(*args):
+    return _momentum_loop(*args, update=_heavy_ball, extra=1)
+
+
+def momentum_moving_before_the_velocity(*args):
+    return _momentum_loop(*args, update=lambda v, g, lr, beta: (beta * v - lr * g, v))
+
+
+def momentum_with_the_gradient_of_the_start(*args):
+    return _momentum_loop(*args, update=_heavy_ball, gradient_once=True)
+
+
+def momentum_with_beta_on_the_step(*args):
+    def update(v, g, lr, beta):
+        v = beta * (v - lr * g)
+        return v, v
+
+    return _momentum_loop(*args, update=update)
+
+
+def momentum_with_lr_twice(*args):
+    def update(v, g, lr, beta):
+        v = beta * v - lr * g
+        return v, lr * v
+
+    return _momentum_loop(*args, update=update)
+
+
 def momentum_one_step_short(X, y, w0, b0, lr, beta, steps):
     return momentum_loop(X, y, w0, b0, lr, beta, max(steps - 1, 0))
 
@@ -1363,12 +1409,13 @@ MISTAKES = [
         "train_momentum",
         momentum_as_a_running_mean,
         {
+            "steps = 0 returns the start, steps = 1 makes one step",
             "β = 0.9, one step from zero weights: the velocity starts at 0",
             "β = 0.9, twenty steps from the chapter's example",
             "hidden: random data, fifty steps",
             "hidden: one example, strong momentum",
         },
-        "times the expected",
+        "values differ",
     ),
     (
         "gradient_descent",
@@ -1403,6 +1450,47 @@ MISTAKES = [
         "gradient_descent",
         "train_momentum",
         momentum_one_step_short,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_one_step_too_many,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_moving_before_the_velocity,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_the_gradient_of_the_start,
+        {
+            "β = 0 is plain gradient descent: three steps on four examples",
+            "β = 0.9, twenty steps from the chapter's example",
+            "hidden: random data, fifty steps",
+            "hidden: zero steps and plain descent",
+            "hidden: one example, strong momentum",
+        },
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_beta_on_the_step,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_lr_twice,
         checks_of("gradient_descent", "train_momentum"),
         "w: values differ",
     ),
@@ -2221,6 +2309,55 @@ HINTED_MISTAKES = [
         logsumexp_subtracting_the_max,
         "one class: the log-sum-exp is the score itself",
         "adds it back",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_as_a_running_mean,
+        "β = 0.9, one step from zero weights: the velocity starts at 0",
+        "1 − beta times comes from the running-mean",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_beta_on_the_step,
+        "β = 0.9, one step from zero weights: the velocity starts at 0",
+        "beta times from v = beta * (v - lr * g)",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_lr_twice,
+        "β = 0.9, one step from zero weights: the velocity starts at 0",
+        "lr times from lr applied twice",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_one_step_too_many,
+        "steps = 0 returns the start, steps = 1 makes one step",
+        "range(steps)",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_moving_before_the_velocity,
+        "steps = 0 returns the start, steps = 1 makes one step",
+        "updates θ before v",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_the_gradient_of_the_start,
+        "β = 0 is plain gradient descent: three steps on four examples",
+        "computed again",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_one_step_too_many,
+        "β = 0 is plain gradient descent: three steps on four examples",
+        "not: ascent",
     ),
 ]
 
