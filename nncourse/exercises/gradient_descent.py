@@ -213,6 +213,16 @@ L2_HINT = (
     "∂E/∂b: the bias is not penalised. Return (dw + lam * w, db)."
 )
 L2_HINTS = {"values": L2_HINT, "factor": L2_HINT, "sign": L2_HINT}
+PENALTY_ONLY_HINT = (
+    "Here every example is certain and right, so the data part of dw is 0 and dw is the penalty "
+    "alone, lam * w = [50, 50]: a wrong dw at these scores is the penalty's (2·λ·w, λ/2·w, λ·w/n or "
+    "−λ·w), not the sigmoid's. " + L2_HINT
+)
+HUGE_L2_HINTS = {
+    "values": PENALTY_ONLY_HINT,
+    "factor": PENALTY_ONLY_HINT,
+    "sign": PENALTY_ONLY_HINT,
+}
 
 L2_LOGISTIC_GRADIENTS = Question(
     function="l2_logistic_gradients",
@@ -244,7 +254,7 @@ L2_LOGISTIC_GRADIENTS = Question(
             ],
             forbid_warnings=True,
             hint="Use a sigmoid that does not overflow, such as nn.sigmoid imported at the top.",
-            hints=L2_HINTS,
+            hints=HUGE_L2_HINTS,
         ),
         Check(
             "hidden: random batches and penalties",
