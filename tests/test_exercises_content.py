@@ -1155,6 +1155,25 @@ def tanh_gradients_without_the_square(*args):
     return two_layer_gradients(*args, np.tanh, lambda z: 1 - np.tanh(z), nn.sigmoid, bce_delta)
 
 
+def tanh_gradients_with_mean_biases(*args):
+    dW1, db1, dW2, db2 = bp.tanh_gradients(*args)
+    n = len(args[0])
+    return dW1, db1 / n, dW2, db2 / n
+
+
+def regression_gradients_with_biases_along_the_rows(X, Y, W1, b1, W2, b2):
+    Z1 = X @ W1 + b1
+    A1 = nn.sigmoid(Z1)
+    delta2 = 2 * (A1 @ W2 + b2 - Y) / Y.size
+    delta1 = (delta2 @ W2.T) * nn.sigmoid_grad(Z1)
+    return X.T @ delta1, delta1.sum(axis=1), A1.T @ delta2, delta2.sum(axis=1)
+
+
+def regression_gradients_in_the_wrong_order(*args):
+    dW1, db1, dW2, db2 = bp.regression_gradients(*args)
+    return dW2, db2, dW1, db1
+
+
 def regression_gradients_without_the_2(*args):
     return two_layer_gradients(*args, nn.sigmoid, nn.sigmoid_grad, lambda z: z, bce_delta)
 
@@ -2132,6 +2151,27 @@ MISTAKES = [
     ),
     (
         "backprop",
+        "tanh_gradients",
+        tanh_gradients_with_mean_biases,
+        checks_of("backprop", "tanh_gradients") - {"hidden: a single example"},
+        "db1: every value is",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_with_biases_along_the_rows,
+        checks_of("backprop", "regression_gradients"),
+        "db1: received shape",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_in_the_wrong_order,
+        checks_of("backprop", "regression_gradients"),
+        "dW1: received shape",
+    ),
+    (
+        "backprop",
         "gradients",
         gradients_transposed,
         checks_of("backprop", "gradients"),
@@ -2358,6 +2398,69 @@ HINTED_MISTAKES = [
         momentum_one_step_too_many,
         "β = 0 is plain gradient descent: three steps on four examples",
         "not: ascent",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_without_the_half,
+        "scores of ±1000 without overflow",
+        "the penalty alone",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_divided_by_n,
+        "λ = 0.5 pulls the weights towards 0, not the bias",
+        "adds λ·w_j",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_summed,
+        "three examples, moderate logits",
+        "a sum where the mean belongs",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_through_the_clamp,
+        "logits of ±1000: certain and right costs 0, certain and wrong 1000",
+        "A received 40, 0.1 times that, is the clamp",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_summed,
+        "logits of ±1000: certain and right costs 0, certain and wrong 1000",
+        "A received 2000, 5 times that, is a sum",
+    ),
+    (
+        "backprop",
+        "tanh_gradients",
+        tanh_gradients_with_mean_biases,
+        "two outputs, five examples, four hidden units",
+        "plain sums",
+    ),
+    (
+        "backprop",
+        "tanh_gradients",
+        tanh_gradients_with_the_sigmoid_slope,
+        "two outputs, five examples, four hidden units",
+        "not: the 2 of the square",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_with_biases_along_the_rows,
+        "one output, four examples: targets are any real numbers",
+        "axis=1 gives one number per example",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_in_the_wrong_order,
+        "one output, four examples: targets are any real numbers",
+        "in the order (dW1, db1, dW2, db2)",
     ),
 ]
 
