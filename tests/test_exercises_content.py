@@ -506,6 +506,52 @@ def momentum_in_place(X, y, w0, b0, lr, beta, steps):
     return momentum_loop(X, y, w0, b0, lr, beta, steps, in_place=True)
 
 
+def _momentum_loop(X, y, w0, b0, lr, beta, steps, update, extra=0, gradient_once=False):
+    """The heavy-ball loop with one slip: ``update(v, g, lr, beta) -> (v, step)``."""
+    w, b = np.array(w0, dtype=float), float(b0)
+    v = np.zeros(len(w) + 1)
+    g = np.append(*gd.logistic_gradients(w, b, X, y))
+    for _ in range(steps + extra):
+        if not gradient_once:
+            g = np.append(*gd.logistic_gradients(w, b, X, y))
+        v, step = update(v, g, lr, beta)
+        w, b = w + step[:-1], b + float(step[-1])
+    return w, b
+
+
+def _heavy_ball(v, g, lr, beta):
+    v = beta * v - lr * g
+    return v, v
+
+
+def momentum_one_step_too_many(*args):
+    return _momentum_loop(*args, update=_heavy_ball, extra=1)
+
+
+def momentum_moving_before_the_velocity(*args):
+    return _momentum_loop(*args, update=lambda v, g, lr, beta: (beta * v - lr * g, v))
+
+
+def momentum_with_the_gradient_of_the_start(*args):
+    return _momentum_loop(*args, update=_heavy_ball, gradient_once=True)
+
+
+def momentum_with_beta_on_the_step(*args):
+    def update(v, g, lr, beta):
+        v = beta * (v - lr * g)
+        return v, v
+
+    return _momentum_loop(*args, update=update)
+
+
+def momentum_with_lr_twice(*args):
+    def update(v, g, lr, beta):
+        v = beta * v - lr * g
+        return v, lr * v
+
+    return _momentum_loop(*args, update=update)
+
+
 def momentum_one_step_short(X, y, w0, b0, lr, beta, steps):
     return momentum_loop(X, y, w0, b0, lr, beta, max(steps - 1, 0))
 
@@ -892,6 +938,29 @@ def logsumexp_over_the_columns(z):
     return m + np.log(np.exp(z - m).sum(axis=0))
 
 
+def logsumexp_shifted_by_the_global_max(z):
+    z = np.asarray(z, dtype=float)
+    m = z.max()
+    return m + np.log(np.exp(z - m).sum(axis=1))
+
+
+def logsumexp_with_a_mean(z):
+    z = np.asarray(z, dtype=float)
+    m = z.max(axis=1, keepdims=True)
+    return m[:, 0] + np.log(np.exp(z - m).mean(axis=1))
+
+
+def logsumexp_subtracting_the_max(z):
+    z = np.asarray(z, dtype=float)
+    m = z.max(axis=1, keepdims=True)
+    return -m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
+
+
+def softmax_shifted_by_the_global_max(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def logsumexp_in_place(z):
     m = z.max(axis=1, keepdims=True)
     z -= m
@@ -970,6 +1039,11 @@ def minus_log_sigmoid(x):
 
 def log_sigmoid_without_the_minimum(x):
     return -np.log1p(np.exp(-np.abs(np.asarray(x, dtype=float))))
+
+
+def log_sigmoid_with_log_not_log1p(x):
+    x = np.asarray(x, dtype=float)
+    return np.minimum(x, 0.0) - np.log(1 + np.exp(-np.abs(x)))
 
 
 def binary_cross_entropy_summed(y, p):
@@ -1079,6 +1153,25 @@ def tanh_gradients_with_the_slope_of_the_score(*args):
 
 def tanh_gradients_without_the_square(*args):
     return two_layer_gradients(*args, np.tanh, lambda z: 1 - np.tanh(z), nn.sigmoid, bce_delta)
+
+
+def tanh_gradients_with_mean_biases(*args):
+    dW1, db1, dW2, db2 = bp.tanh_gradients(*args)
+    n = len(args[0])
+    return dW1, db1 / n, dW2, db2 / n
+
+
+def regression_gradients_with_biases_along_the_rows(X, Y, W1, b1, W2, b2):
+    Z1 = X @ W1 + b1
+    A1 = nn.sigmoid(Z1)
+    delta2 = 2 * (A1 @ W2 + b2 - Y) / Y.size
+    delta1 = (delta2 @ W2.T) * nn.sigmoid_grad(Z1)
+    return X.T @ delta1, delta1.sum(axis=1), A1.T @ delta2, delta2.sum(axis=1)
+
+
+def regression_gradients_in_the_wrong_order(*args):
+    dW1, db1, dW2, db2 = bp.regression_gradients(*args)
+    return dW2, db2, dW1, db1
 
 
 def regression_gradients_without_the_2(*args):
@@ -1335,12 +1428,13 @@ MISTAKES = [
         "train_momentum",
         momentum_as_a_running_mean,
         {
+            "steps = 0 returns the start, steps = 1 makes one step",
             "β = 0.9, one step from zero weights: the velocity starts at 0",
             "β = 0.9, twenty steps from the chapter's example",
             "hidden: random data, fifty steps",
             "hidden: one example, strong momentum",
         },
-        "times the expected",
+        "values differ",
     ),
     (
         "gradient_descent",
@@ -1375,6 +1469,47 @@ MISTAKES = [
         "gradient_descent",
         "train_momentum",
         momentum_one_step_short,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_one_step_too_many,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_moving_before_the_velocity,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_the_gradient_of_the_start,
+        {
+            "β = 0 is plain gradient descent: three steps on four examples",
+            "β = 0.9, twenty steps from the chapter's example",
+            "hidden: random data, fifty steps",
+            "hidden: zero steps and plain descent",
+            "hidden: one example, strong momentum",
+        },
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_beta_on_the_step,
+        checks_of("gradient_descent", "train_momentum"),
+        "w: values differ",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_lr_twice,
         checks_of("gradient_descent", "train_momentum"),
         "w: values differ",
     ),
@@ -1641,6 +1776,34 @@ MISTAKES = [
     ("softmax", "logsumexp", logsumexp_in_place, checks_of("softmax", "logsumexp"), "in place"),
     (
         "softmax",
+        "logsumexp",
+        logsumexp_shifted_by_the_global_max,
+        {"scores of ±1000 without overflow", "hidden: huge scores without overflow"},
+        "not finite",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_with_a_mean,
+        checks_of("softmax", "logsumexp") - {"one class: the log-sum-exp is the score itself"},
+        "values differ",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_subtracting_the_max,
+        checks_of("softmax", "logsumexp"),
+        "values differ",
+    ),
+    (
+        "softmax",
+        "softmax",
+        softmax_shifted_by_the_global_max,
+        {"scores of ±1000 without overflow", "hidden: huge scores without overflow"},
+        "not finite",
+    ),
+    (
+        "softmax",
         "predict_class",
         predict_class_without_axis,
         checks_of("softmax", "predict_class"),
@@ -1732,7 +1895,9 @@ MISTAKES = [
         log_of_the_sigmoid,
         {
             "inputs of ±1000: log σ(−1000) = −1000 and log σ(1000) = 0, without warnings",
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
             "hidden: very large inputs without overflow",
+            "hidden: large inputs keep their digits",
             "hidden: a single number",
         },
         "divide by zero",
@@ -1743,7 +1908,9 @@ MISTAKES = [
         log_sigmoid_naive,
         {
             "inputs of ±1000: log σ(−1000) = −1000 and log σ(1000) = 0, without warnings",
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
             "hidden: very large inputs without overflow",
+            "hidden: large inputs keep their digits",
             "hidden: a single number",
         },
         "overflow",
@@ -1777,7 +1944,21 @@ MISTAKES = [
         "sigmoid",
         "log_sigmoid",
         log_sigmoid_without_the_minimum,
-        checks_of("sigmoid", "log_sigmoid"),
+        checks_of("sigmoid", "log_sigmoid")
+        - {
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
+            "hidden: large inputs keep their digits",
+        },
+        "values differ",
+    ),
+    (
+        "sigmoid",
+        "log_sigmoid",
+        log_sigmoid_with_log_not_log1p,
+        {
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
+            "hidden: large inputs keep their digits",
+        },
         "values differ",
     ),
     (
@@ -1970,6 +2151,27 @@ MISTAKES = [
     ),
     (
         "backprop",
+        "tanh_gradients",
+        tanh_gradients_with_mean_biases,
+        checks_of("backprop", "tanh_gradients") - {"hidden: a single example"},
+        "db1: every value is",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_with_biases_along_the_rows,
+        checks_of("backprop", "regression_gradients"),
+        "db1: received shape",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_in_the_wrong_order,
+        checks_of("backprop", "regression_gradients"),
+        "dW1: received shape",
+    ),
+    (
+        "backprop",
         "gradients",
         gradients_transposed,
         checks_of("backprop", "gradients"),
@@ -2114,6 +2316,168 @@ def test_hints_follow_what_was_received(exercise_id, function, wrong):
         kinds = set(getattr(c.problem, "kinds", ()))
         if not c.passed and not kinds & (WARNING_KINDS | {"raised", "broadcast"}):
             assert not re.search(r"\bnan\b|\binf\b|overflow", c.hint), (c.name, c.problem, c.hint)
+
+
+# (exercise, function, wrong implementation, public check, phrase its hint must contain; a phrase
+# "not: ..." is one the hint must not contain)
+HINTED_MISTAKES = [
+    (
+        "sigmoid",
+        "log_sigmoid",
+        log_sigmoid_with_log_not_log1p,
+        "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
+        "np.log1p",
+    ),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_shifted_by_the_global_max,
+        "scores of ±1000 without overflow",
+        "its own maximum",
+    ),
+    (
+        "softmax",
+        "softmax",
+        softmax_shifted_by_the_global_max,
+        "scores of ±1000 without overflow",
+        "its own maximum",
+    ),
+    ("softmax", "logsumexp", logsumexp_with_a_mean, "one row of scores (2, 1, 0)", "log k below"),
+    (
+        "softmax",
+        "logsumexp",
+        logsumexp_subtracting_the_max,
+        "one class: the log-sum-exp is the score itself",
+        "adds it back",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_as_a_running_mean,
+        "β = 0.9, one step from zero weights: the velocity starts at 0",
+        "1 − beta times comes from the running-mean",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_beta_on_the_step,
+        "β = 0.9, one step from zero weights: the velocity starts at 0",
+        "beta times from v = beta * (v - lr * g)",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_lr_twice,
+        "β = 0.9, one step from zero weights: the velocity starts at 0",
+        "lr times from lr applied twice",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_one_step_too_many,
+        "steps = 0 returns the start, steps = 1 makes one step",
+        "range(steps)",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_moving_before_the_velocity,
+        "steps = 0 returns the start, steps = 1 makes one step",
+        "updates θ before v",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_with_the_gradient_of_the_start,
+        "β = 0 is plain gradient descent: three steps on four examples",
+        "computed again",
+    ),
+    (
+        "gradient_descent",
+        "train_momentum",
+        momentum_one_step_too_many,
+        "β = 0 is plain gradient descent: three steps on four examples",
+        "not: ascent",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_without_the_half,
+        "scores of ±1000 without overflow",
+        "the penalty alone",
+    ),
+    (
+        "gradient_descent",
+        "l2_logistic_gradients",
+        l2_divided_by_n,
+        "λ = 0.5 pulls the weights towards 0, not the bias",
+        "adds λ·w_j",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_summed,
+        "three examples, moderate logits",
+        "a sum where the mean belongs",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_through_the_clamp,
+        "logits of ±1000: certain and right costs 0, certain and wrong 1000",
+        "A received 40, 0.1 times that, is the clamp",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_summed,
+        "logits of ±1000: certain and right costs 0, certain and wrong 1000",
+        "A received 2000, 5 times that, is a sum",
+    ),
+    (
+        "backprop",
+        "tanh_gradients",
+        tanh_gradients_with_mean_biases,
+        "two outputs, five examples, four hidden units",
+        "plain sums",
+    ),
+    (
+        "backprop",
+        "tanh_gradients",
+        tanh_gradients_with_the_sigmoid_slope,
+        "two outputs, five examples, four hidden units",
+        "not: the 2 of the square",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_with_biases_along_the_rows,
+        "one output, four examples: targets are any real numbers",
+        "axis=1 gives one number per example",
+    ),
+    (
+        "backprop",
+        "regression_gradients",
+        regression_gradients_in_the_wrong_order,
+        "one output, four examples: targets are any real numbers",
+        "in the order (dW1, db1, dW2, db2)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "function", "wrong", "check", "phrase"),
+    HINTED_MISTAKES,
+    ids=[f"{m[1]}-{m[2].__name__}" for m in HINTED_MISTAKES],
+)
+def test_a_mistake_gets_the_hint_that_names_it(exercise_id, function, wrong, check, phrase):
+    feedback = run_public_checks(load_exercise(exercise_id).question(function), wrong)
+    result = {c.name: c for c in feedback.checks}[check]
+    assert not result.passed
+    if phrase.startswith("not: "):
+        assert phrase[5:] not in result.hint, (result.problem, result.hint)
+    else:
+        assert phrase in result.hint, (result.problem, result.hint)
 
 
 def test_training_exercise_demo_overfits_with_a_clear_margin():

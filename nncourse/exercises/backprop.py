@@ -338,17 +338,31 @@ GRADIENTS = Question(
 TANH_HINT = (
     "Only the hidden layer changes: A1 = np.tanh(Z1), and its slope is tanh'(Z1) = 1 - tanh(Z1)**2 "
     "(square the tanh of Z1, not Z1 itself), in place of sigmoid_grad(Z1). The output layer, Δ² and "
-    "the products stay as in gradients."
+    "the products stay as in gradients. A one-number db2 n times too small is a mean over the "
+    "examples where the sum belongs."
 )
 REGRESSION_HINT = (
     "With Y_hat = Z2 (no output sigmoid) and E = mean of (Y_hat - Y)² over all n·k entries, "
     "Δ² = ∂E/∂Z2 = 2 (Y_hat - Y) / (n·k): the factor 2 comes from the square, and no σ' appears at the "
     "output. The hidden layer is the sigmoid one of gradients."
 )
-VARIANT_HINTS = {
+PARTS_SHAPE_HINT = (
+    "Each part has the shape of its parameter, in the order (dW1, db1, dW2, db2): dW1 like W1 (d, d1), "
+    "db1 like b1 (d1,), dW2 like W2 (d1, k), db2 like b2 (k,). A bias gradient sums the deltas over "
+    "the examples, delta.sum(axis=0), one number per unit: axis=1 gives one number per example."
+)
+TANH_HINTS = {
     **GRADIENT_HINTS,
-    "factor": "Every value off by one factor: check the constant in Δ² (the 2 of the square, the 1/(n·k) "
-    "of the mean) and divide only once.",
+    "values": TANH_HINT,
+    "shape": PARTS_SHAPE_HINT,
+}
+REGRESSION_HINTS = {
+    **GRADIENT_HINTS,
+    "values": REGRESSION_HINT,
+    "factor": "Every value off by one factor: check the constant in Δ² (the 2 of the square, the "
+    "1/(n·k) of the mean) and divide only once; the bias gradients are plain sums, delta.sum(axis=0), "
+    "not means.",
+    "shape": PARTS_SHAPE_HINT,
 }
 
 
@@ -366,31 +380,31 @@ TANH_GRADIENTS = Question(
             "the XOR data through a 2-3-1 network with a tanh hidden layer",
             [(X_XOR, Y_XOR, W1_SMALL, B1_SMALL, W2_SMALL, B2_SMALL)],
             hint=TANH_HINT,
-            hints={**VARIANT_HINTS, "values": TANH_HINT},
+            hints=TANH_HINTS,
         ),
         Check(
             "two outputs, five examples, four hidden units",
             [_gradient_inputs(np.random.default_rng(11), 5, 3, 4, 2)],
             hint=TANH_HINT,
-            hints={**VARIANT_HINTS, "values": TANH_HINT},
+            hints=TANH_HINTS,
         ),
         Check(
             "hidden: random networks",
             lambda rng: [_gradient_inputs(rng, 8, 3, 4, 1), _gradient_inputs(rng, 6, 2, 5, 3)],
             points=3,
-            hints={**VARIANT_HINTS, "values": TANH_HINT},
+            hints=TANH_HINTS,
         ),
         Check(
             "hidden: large hidden scores, where tanh saturates",
             lambda rng: [_gradient_inputs(rng, 6, 3, 4, 2)[:2] + _parameters(rng, 3, 4, 2, 5.0)],
             points=2,
-            hints={**VARIANT_HINTS, "values": TANH_HINT},
+            hints=TANH_HINTS,
         ),
         Check(
             "hidden: a single example",
             lambda rng: [_gradient_inputs(rng, 1, 3, 2, 1)],
             points=1,
-            hints={**VARIANT_HINTS, "values": TANH_HINT},
+            hints=TANH_HINTS,
         ),
     ],
 )
@@ -414,31 +428,31 @@ REGRESSION_GRADIENTS = Question(
                 )
             ],
             hint=REGRESSION_HINT,
-            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+            hints=REGRESSION_HINTS,
         ),
         Check(
             "three outputs: the mean is over all n·k entries",
             [_regression_inputs(np.random.default_rng(12), 5, 2, 3, 3)],
             hint=REGRESSION_HINT,
-            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+            hints=REGRESSION_HINTS,
         ),
         Check(
             "hidden: random networks",
             lambda rng: [_regression_inputs(rng, 8, 3, 4, 1), _regression_inputs(rng, 6, 2, 5, 2)],
             points=3,
-            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+            hints=REGRESSION_HINTS,
         ),
         Check(
             "hidden: several outputs",
             lambda rng: [_regression_inputs(rng, 7, 3, 2, 4)],
             points=2,
-            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+            hints=REGRESSION_HINTS,
         ),
         Check(
             "hidden: a single example",
             lambda rng: [_regression_inputs(rng, 1, 2, 3, 1)],
             points=1,
-            hints={**VARIANT_HINTS, "values": REGRESSION_HINT},
+            hints=REGRESSION_HINTS,
         ),
     ],
 )

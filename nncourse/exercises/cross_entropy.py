@@ -171,8 +171,12 @@ LOGIT_FORMULA = (
     "log(1 + e^z). Both are log(1 + e^z) − y·z, and np.logaddexp(0, z) computes log(1 + e^z) for any z. "
     "Average over every entry."
 )
+SUM_NOT_MEAN = (
+    "A result n times the expected one, for n entries, is a sum where the mean belongs: np.mean, not "
+    "np.sum."
+)
 LOGIT_HINTS = {
-    "values": LOGIT_FORMULA,
+    "values": LOGIT_FORMULA + " " + SUM_NOT_MEAN,
     "factor": "Every value off by one factor: average over every entry (np.mean), do not sum.",
     "sign": "Every value with the wrong sign: a loss is never negative. " + LOGIT_FORMULA,
     "overflow": "exp of a logit of 1000 is inf (np.where computes both of its branches for every "
@@ -183,11 +187,18 @@ LOGIT_HINTS = {
     "nonfinite": "An inf or nan comes from exp of a large logit or from the log of a σ(z) that "
     "rounded to 0 or 1. " + LOGIT_FORMULA,
     "scalar": "Return one number, the mean over every entry.",
+    "shape": "Return one number: the mean of the per-entry losses over every entry (np.mean).",
 }
 CLAMPED_HINT = (
-    "A loss of 100 for a certain and wrong logit is the clamp of binary_cross_entropy at work: σ(−1000) "
-    "rounds to 0 and its log is clamped at −100, but the true loss is log(1 + e^1000) = 1000. Compute from "
-    "the logit, never from σ(z). " + LOGIT_FORMULA
+    "Two certain and wrong examples of five cost 1000 each: the mean is 400. A received 40, 0.1 times "
+    "that, is the clamp of binary_cross_entropy at work: σ(−1000) rounds to 0 and its log is clamped "
+    "at −100, a loss of 100 instead of log(1 + e^1000) = 1000; compute from the logit, never from σ(z). "
+    "A received 2000, 5 times that, is a sum where the mean belongs. " + LOGIT_FORMULA
+)
+HUGE_CLAMPED_HINT = (
+    "A certain and wrong logit costs |z|, e.g. log(1 + e^1000) = 1000. If your loss gives 100 there, "
+    "that is the clamp of binary_cross_entropy (σ(−1000) rounds to 0, its log is clamped at −100): "
+    "compute from the logit, never from σ(z). " + LOGIT_FORMULA
 )
 
 
@@ -209,7 +220,7 @@ SIGMOID_CROSS_ENTROPY = Question(
         Check(
             "three examples, moderate logits",
             [(np.array([1.0, 0.0, 1.0]), np.array([2.0, -1.0, 0.5]))],
-            hint=LOGIT_FORMULA,
+            hint=LOGIT_HINTS["values"],
             hints=LOGIT_HINTS,
         ),
         Check(
@@ -249,7 +260,7 @@ SIGMOID_CROSS_ENTROPY = Question(
             lambda rng: [_huge_binary_logits(rng)],
             points=2,
             forbid_warnings=True,
-            hints={**LOGIT_HINTS, "values": CLAMPED_HINT},
+            hints={**LOGIT_HINTS, "values": HUGE_CLAMPED_HINT},
         ),
         Check(
             "hidden: one example",

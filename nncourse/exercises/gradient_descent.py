@@ -213,6 +213,16 @@ L2_HINT = (
     "∂E/∂b: the bias is not penalised. Return (dw + lam * w, db)."
 )
 L2_HINTS = {"values": L2_HINT, "factor": L2_HINT, "sign": L2_HINT}
+PENALTY_ONLY_HINT = (
+    "Here every example is certain and right, so the data part of dw is 0 and dw is the penalty "
+    "alone, lam * w = [50, 50]: a wrong dw at these scores is the penalty's (2·λ·w, λ/2·w, λ·w/n or "
+    "−λ·w), not the sigmoid's. " + L2_HINT
+)
+HUGE_L2_HINTS = {
+    "values": PENALTY_ONLY_HINT,
+    "factor": PENALTY_ONLY_HINT,
+    "sign": PENALTY_ONLY_HINT,
+}
 
 L2_LOGISTIC_GRADIENTS = Question(
     function="l2_logistic_gradients",
@@ -244,7 +254,7 @@ L2_LOGISTIC_GRADIENTS = Question(
             ],
             forbid_warnings=True,
             hint="Use a sigmoid that does not overflow, such as nn.sigmoid imported at the top.",
-            hints=L2_HINTS,
+            hints=HUGE_L2_HINTS,
         ),
         Check(
             "hidden: random batches and penalties",
@@ -272,11 +282,22 @@ MOMENTUM_HINT = (
     "gradient, then θ = θ + v, with the gradient at the current θ over all the examples. Plain descent "
     "is beta = 0."
 )
-RUNNING_MEAN_HINT = (
-    "A step (1 - beta) times too small comes from the running-mean form v = beta * v + (1 - beta) * g: "
-    "the heavy ball of the chapter adds the whole -lr * gradient each step, v = beta * v - lr * gradient."
+FIRST_STEP_HINT = (
+    "From v = 0 the first step is exactly θ + (−lr · gradient): v = beta * v - lr * gradient, then "
+    "θ = θ + v. A step scaled by a constant names its slip: 1 − beta times comes from the running-mean "
+    "form v = beta * v + (1 - beta) * g, beta times from v = beta * (v - lr * g), lr times from lr "
+    "applied twice (θ + lr * v)."
 )
-MOMENTUM_HINTS = {"values": MOMENTUM_HINT, "sign": ASCENT_HINT, "factor": RUNNING_MEAN_HINT}
+STEP_COUNT_HINT = (
+    "The first call (steps = 0) returns (w0, b0) unchanged: the loop runs for _ in range(steps). The "
+    "second (steps = 1) makes one step, v = -lr * gradient from v = 0 and then θ = θ + v: a first "
+    "step that leaves θ where it was updates θ before v."
+)
+DESCENT_HINT = (
+    "With beta = 0 every step is w - lr * dw and b - lr * db, with the gradient computed again at the "
+    "current (w, b) in every step, steps times (range(steps)). " + BIAS_HINT
+)
+MOMENTUM_HINTS = {"values": MOMENTUM_HINT, "sign": ASCENT_HINT, "factor": FIRST_STEP_HINT}
 
 TRAIN_MOMENTUM = Question(
     function="train_momentum",
@@ -287,14 +308,23 @@ TRAIN_MOMENTUM = Question(
         Check(
             "β = 0 is plain gradient descent: three steps on four examples",
             [(X_FOUR, Y_FOUR, np.array([1.0, -1.0]), 0.0, 0.5, 0.0, 3)],
-            hint="With beta = 0 every step is w - lr * dw and b - lr * db. " + ASCENT_HINT,
-            hints={**MOMENTUM_HINTS, "values": ASCENT_HINT + " " + BIAS_HINT},
+            hint=DESCENT_HINT,
+            hints={**MOMENTUM_HINTS, "values": DESCENT_HINT, "factor": DESCENT_HINT},
+        ),
+        Check(
+            "steps = 0 returns the start, steps = 1 makes one step",
+            [
+                (X_FOUR, Y_FOUR, np.array([1.0, -1.0]), 0.5, 0.5, 0.9, 0),
+                (X_FOUR, Y_FOUR, np.array([1.0, -1.0]), 0.5, 0.5, 0.9, 1),
+            ],
+            hint=STEP_COUNT_HINT,
+            hints={"values": STEP_COUNT_HINT, "sign": ASCENT_HINT, "factor": FIRST_STEP_HINT},
         ),
         Check(
             "β = 0.9, one step from zero weights: the velocity starts at 0",
             [(X_FOUR, Y_FOUR, np.zeros(2), 0.0, 0.5, 0.9, 1)],
             hint="The first step of momentum is a plain step: v starts at 0, so v = -lr * gradient.",
-            hints={"sign": ASCENT_HINT, "factor": RUNNING_MEAN_HINT},
+            hints={"sign": ASCENT_HINT, "factor": FIRST_STEP_HINT},
         ),
         Check(
             "β = 0.9, twenty steps from the chapter's example",

@@ -203,6 +203,12 @@ LOG_HINTS = {
     "rounded to 0. " + LOG_FORMULA,
     "shape": "Work element by element: the result has the shape of x.",
 }
+LOG1P_HINT = (
+    "A result of 0 here means 1 + e^(−40) was rounded to 1: np.log(1 + np.exp(-40)) and "
+    "np.log(sigmoid(40)) are both np.log(1.0) = 0, not −4.2e-18. np.log1p(u) computes log(1 + u) "
+    "without forming 1 + u and keeps every digit. " + LOG_FORMULA
+)
+LOG_DIGITS_HINTS = {**LOG_HINTS, "values": LOG1P_HINT, "factor": LOG1P_HINT}
 
 LOG_SIGMOID = Question(
     function="log_sigmoid",
@@ -229,6 +235,13 @@ LOG_SIGMOID = Question(
             hints=LOG_HINTS,
         ),
         Check(
+            "log σ keeps its digits at 40 and 50: log σ(40) = −4.2e-18, not 0",
+            [(np.array([40.0, 50.0]),)],
+            atol=0.0,
+            hint=LOG1P_HINT,
+            hints=LOG_DIGITS_HINTS,
+        ),
+        Check(
             "hidden: random inputs",
             lambda rng: [(_normal(rng),), (_normal(rng, size=(3, 4)),)],
             points=2,
@@ -246,6 +259,13 @@ LOG_SIGMOID = Question(
             points=2,
             forbid_warnings=True,
             hints=LOG_HINTS,
+        ),
+        Check(
+            "hidden: large inputs keep their digits",
+            lambda rng: [(rng.uniform(37.0, 700.0, size=10),)],
+            points=1,
+            atol=0.0,
+            hints=LOG_DIGITS_HINTS,
         ),
         Check(
             "hidden: a single number",

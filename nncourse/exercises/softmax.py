@@ -54,6 +54,11 @@ SHAPE_HINT = (
     "The result has the shape of the scores, (n, k). A reduction without keepdims=True gives (n,), "
     "which broadcasts against (n, k) along the wrong axis."
 )
+ZERO_OVER_ZERO_HINT = (
+    "0 / 0 is nan: every exp of a row rounded to 0, because the row was shifted by a maximum far "
+    "above its own scores (the whole array's z.max(), 2000 above the row of −1000s). Each row needs "
+    "its own maximum: z.max(axis=1, keepdims=True)."
+)
 IN_PLACE_HINT = (
     "z -= ... (or z[...] = ...) changes the caller's array. Write s = z - ... to get a new array."
 )
@@ -91,10 +96,21 @@ SOFTMAX = Question(
         ),
         Check(
             "scores of ±1000 without overflow",
-            [(np.array([[1000.0, 0.0, -1000.0], [1000.0, 1000.0, 1000.0]]),)],
+            [
+                (
+                    np.array(
+                        [
+                            [1000.0, 0.0, -1000.0],
+                            [1000.0, 1000.0, 1000.0],
+                            [-1000.0, -1000.0, -1000.0],
+                            [0.0, -1000.0, 1000.0],
+                        ]
+                    ),
+                )
+            ],
             forbid_warnings=True,
             hint=OVERFLOW_HINT,
-            hints={**ROW_HINTS, "nonfinite": OVERFLOW_HINT},
+            hints={**ROW_HINTS, "nonfinite": OVERFLOW_HINT, "invalid": ZERO_OVER_ZERO_HINT},
         ),
         Check(
             "one class: every probability is 1",
@@ -142,9 +158,15 @@ LSE_FLAT = (
 LSE_HINTS = {
     "overflow": "np.exp(1000) is inf, so the log of the sum is inf too. " + LSE_FORMULA,
     "nonfinite": "An inf or nan comes from exp of a large score. " + LSE_FORMULA,
-    "values": "Two usual slips: after the shift, add m back (log Σ exp(z − m) alone is off by m); and "
+    "divide": "np.log(0) is −inf: every exp of a row rounded to 0, because the row was shifted by a "
+    "maximum far above its own scores (the whole array's z.max(), 2000 above the row of −1000s). "
+    "Each row needs its own maximum: z.max(axis=1, keepdims=True).",
+    "values": "Three usual slips: after the shift, add m back (log Σ exp(z − m) alone is off by m); "
     "shift each row by its own largest score, z.max(axis=1, keepdims=True), a column: without keepdims "
-    "the (n,) maxima line up with the columns. A reduction without an axis mixes the rows.",
+    "the (n,) maxima line up with the columns, and a reduction without an axis mixes the rows; and "
+    "sum the exponentials, not average them: a mean is log k below the log-sum-exp in every row.",
+    "sign": "The shift subtracts m inside the exponential and adds it back outside: "
+    "m + log Σ exp(z − m), not −m + ....",
     "column": LSE_FLAT,
     "row": LSE_FLAT,
     "scalar": "One number per row, not one for the whole array: reduce along axis=1.",
@@ -179,7 +201,12 @@ LOGSUMEXP = Question(
             [
                 (
                     np.array(
-                        [[1000.0, 0.0, -1000.0], [-1000.0, 0.0, 500.0], [1000.0, 1000.0, 1000.0]]
+                        [
+                            [1000.0, 0.0, -1000.0],
+                            [-1000.0, 0.0, 500.0],
+                            [1000.0, 1000.0, 1000.0],
+                            [-1000.0, -1000.0, -1000.0],
+                        ]
                     ),
                 )
             ],
@@ -190,7 +217,8 @@ LOGSUMEXP = Question(
         Check(
             "one class: the log-sum-exp is the score itself",
             [(np.array([[3.0], [-2.0]]),)],
-            hint="With one score per row, log Σ exp(z) = log exp(z_1) = z_1: nothing to add.",
+            hint="With one score per row, log Σ exp(z) = log exp(z_1) = z_1: the shifted sum is "
+            "exp(0) = 1 and its log 0, so the result is the maximum m you add back.",
             hints=LSE_HINTS,
         ),
         Check(
