@@ -338,7 +338,8 @@ def test_value_conversion_counts_against_the_call_limit(graded):
 
 def test_exit_crash_malformed_missing(graded):
     rows, _, _, _ = graded
-    assert rows["exits"]["status"] == "crashed" and rows["exits"]["score"] == 0
+    assert rows["exits"]["status"] == "crashed", rows["exits"]["reason"]
+    assert rows["exits"]["score"] == 0
     assert (
         rows["malformed"]["status"] == "invalid" and "not valid JSON" in rows["malformed"]["reason"]
     )
