@@ -76,6 +76,11 @@ def _scores(rng, n=5, k=4, scale=3.0):
     return rng.normal(0.0, scale, size=(n, k))
 
 
+def _edge_batches(rng):
+    """One example, one class and ten classes: the shapes a row-wise function must also handle."""
+    return [(_scores(rng, n=1, k=4),), (_scores(rng, n=4, k=1),), (_scores(rng, n=3, k=10),)]
+
+
 SOFTMAX = Question(
     function="softmax",
     reference=nn.softmax,
@@ -135,11 +140,7 @@ SOFTMAX = Question(
         ),
         Check(
             "hidden: one example, one class, ten classes",
-            lambda rng: [
-                (_scores(rng, n=1, k=4),),
-                (_scores(rng, n=4, k=1),),
-                (_scores(rng, n=3, k=10),),
-            ],
+            _edge_batches,
             points=2,
             hint=ROWS_HINT,
         ),
@@ -236,11 +237,7 @@ LOGSUMEXP = Question(
         ),
         Check(
             "hidden: one example, one class, ten classes",
-            lambda rng: [
-                (_scores(rng, n=1, k=4),),
-                (_scores(rng, n=4, k=1),),
-                (_scores(rng, n=3, k=10),),
-            ],
+            _edge_batches,
             points=1,
             hints=LSE_HINTS,
         ),
