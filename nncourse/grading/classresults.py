@@ -11,13 +11,11 @@ Taught in: the instructor guide (book/instructors.md), section "The class report
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from nncourse.grading.gradebook import from_cell, results_name
+from nncourse.grading.gradebook import read_rows, results_name
 from nncourse.grading.runinfo import RunInfo, read_run_info
 
 MAX_RESULTS_FILE_BYTES = (
@@ -48,18 +46,9 @@ class ClassResults:
 
 
 def read_grades(path: Path) -> list[dict[str, str]]:
-    """The rows of a grades.csv as :class:`~nncourse.grading.gradebook.Gradebook` reads them: a partial
-    last row dropped, the leading ``'`` of a neutralised formula removed."""
-    text = path.read_text(encoding="utf-8")
-    if text and not text.endswith("\n"):  # a run stopped mid-row
-        text = text[: text.rfind("\n") + 1]
-    old_limit = csv.field_size_limit(1 << 30)
-    try:
-        reader = csv.DictReader(io.StringIO(text))
-        rows = [{k: from_cell(v or "") for k, v in row.items() if k} for row in reader]
-    finally:
-        csv.field_size_limit(old_limit)
-    return [row for row in rows if row.get("submission")]
+    """The rows of a grades.csv as :class:`~nncourse.grading.gradebook.Gradebook` reads them
+    (:func:`~nncourse.grading.gradebook.read_rows`), without rows that name no submission."""
+    return [row for row in read_rows(path)[1] if row.get("submission")]
 
 
 def read_results(path: Path) -> dict:

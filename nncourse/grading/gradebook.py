@@ -70,6 +70,21 @@ def from_cell(text: str) -> str:
     return text[1:] if text.startswith("'") else text
 
 
+def read_rows(path: Path) -> tuple[list[str] | None, list[dict[str, str]]]:
+    """The header and the rows of a grades.csv: a partial last row (a run stopped mid-row) dropped,
+    every field as :func:`from_cell` reads it back, fields beyond the header left out."""
+    text = path.read_text(encoding="utf-8")
+    if text and not text.endswith("\n"):
+        text = text[: text.rfind("\n") + 1]
+    old_limit = csv.field_size_limit(1 << 30)  # read back gradebooks of any earlier version
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        rows = [{k: from_cell(v or "") for k, v in row.items() if k} for row in reader]
+        return reader.fieldnames, rows
+    finally:
+        csv.field_size_limit(old_limit)
+
+
 class GradebookLocked(ValueError):
     """Another grader is writing to the same output folder."""
 
@@ -112,21 +127,13 @@ class Gradebook:
             os.close(self._lock)
 
     def _read(self) -> None:
-        """The rows of grades.csv as written before (a partial last row dropped)."""
-        text = self.path.read_text(encoding="utf-8")
-        if text and not text.endswith("\n"):  # a run stopped mid-row: drop the partial row
-            text = text[: text.rfind("\n") + 1]
-        old_limit = csv.field_size_limit(1 << 30)  # read back gradebooks of any earlier version
-        try:
-            reader = csv.DictReader(io.StringIO(text))
-            if reader.fieldnames is not None and reader.fieldnames != self.columns:
-                raise ValueError(
-                    f"{self.path} has the columns {reader.fieldnames}, not {self.columns}: it belongs to"
-                    " another exercise or version; choose another --out folder"
-                )
-            rows = [{k: from_cell(v or "") for k, v in row.items()} for row in reader]
-        finally:
-            csv.field_size_limit(old_limit)
+        """The rows of grades.csv as written before (see :func:`read_rows`)."""
+        fieldnames, rows = read_rows(self.path)
+        if fieldnames is not None and fieldnames != self.columns:
+            raise ValueError(
+                f"{self.path} has the columns {fieldnames}, not {self.columns}: it belongs to"
+                " another exercise or version; choose another --out folder"
+            )
         self.rows = {row["submission"]: row for row in rows}
 
     def _rewrite(self) -> None:
