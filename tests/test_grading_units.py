@@ -47,6 +47,12 @@ def right_results(planned=PLANNED):
     return {p.id: call_result(returned(p.expected)) for p in planned}
 
 
+def graded_sigmoid(results):
+    """The grades.csv row and results.json of one sigmoid submission whose notebook ran."""
+    submission = Submission("a.ipynb", "a", Path("a"))
+    return grade_one(SIGMOID, PLANNED, submission, KernelRun(RunStatus.OK, (), results), "bwrap")
+
+
 # -- scoring: a pure function of the accepted results ----------------------------------------------
 
 
@@ -70,13 +76,7 @@ def test_missing_function_gives_status_error_and_says_so():
     for p in PLANNED:
         if p.question.function == "neuron_predict":
             results[p.id] = CallResult(CallStatus.MISSING)
-    row, _ = grade_one(
-        SIGMOID,
-        PLANNED,
-        Submission("a.ipynb", "a", Path("a")),
-        KernelRun(RunStatus.OK, (), results),
-        "bwrap",
-    )
+    row, _ = graded_sigmoid(results)
     assert row["status"] == "error" and "neuron_predict is not defined" in row["reason"]
     assert row["score"] == SIGMOID.points - SIGMOID.question("neuron_predict").points
     assert final_status(RunStatus.TIMEOUT, ["f"]) is RunStatus.TIMEOUT
@@ -526,13 +526,7 @@ LEAKED = "1.3372067 2.53220924 2.36622497"  # as if hidden inputs stashed from e
 
 
 def _report(results):
-    _, report = grade_one(
-        SIGMOID,
-        PLANNED,
-        Submission("a.ipynb", "a", Path("a")),
-        KernelRun(RunStatus.OK, (), results),
-        "bwrap",
-    )
+    _, report = graded_sigmoid(results)
     return json.dumps(report)
 
 
@@ -561,13 +555,7 @@ def test_calls_without_a_result_make_the_run_an_error():
     results = right_results()
     for p in PLANNED[::2]:
         del results[p.id]
-    row, _ = grade_one(
-        SIGMOID,
-        PLANNED,
-        Submission("a.ipynb", "a", Path("a")),
-        KernelRun(RunStatus.OK, (), results),
-        "bwrap",
-    )
+    row, _ = graded_sigmoid(results)
     assert row["status"] == "error" and "calls sent no result" in row["reason"]
     assert final_status(RunStatus.TIMEOUT, [], 3) is RunStatus.TIMEOUT
 
