@@ -1071,6 +1071,14 @@ def sigmoid_cross_entropy_with_the_labels_swapped(y, z):
     return np.mean(np.logaddexp(0.0, z) - (1 - y) * z)
 
 
+def sigmoid_cross_entropy_plus_yz(y, z):
+    return np.mean(np.logaddexp(0.0, z) + y * z)
+
+
+def sigmoid_cross_entropy_with_the_arguments_swapped(z, y):
+    return np.mean(np.logaddexp(0.0, z) - y * z)
+
+
 def parabola_descent_without_the_start(x0, lr, steps):
     return gd.parabola_descent(x0, lr, steps)[1:]
 
@@ -2321,6 +2329,20 @@ def test_hints_follow_what_was_received(exercise_id, function, wrong):
 # (exercise, function, wrong implementation, public check, phrase its hint must contain; a phrase
 # "not: ..." is one the hint must not contain)
 HINTED_MISTAKES = [
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_plus_yz,
+        "three examples, moderate logits",
+        "minus y·z",
+    ),
+    (
+        "cross_entropy",
+        "sigmoid_cross_entropy",
+        sigmoid_cross_entropy_with_the_arguments_swapped,
+        "three examples, moderate logits",
+        "The labels y come first",
+    ),
     (
         "sigmoid",
         "log_sigmoid",

@@ -168,8 +168,9 @@ BINARY_CROSS_ENTROPY = Question(
 
 LOGIT_FORMULA = (
     "With ŷ = σ(z), a label 1 costs −log σ(z) = log(1 + e^(−z)) and a label 0 costs −log(1 − σ(z)) = "
-    "log(1 + e^z). Both are log(1 + e^z) − y·z, and np.logaddexp(0, z) computes log(1 + e^z) for any z. "
-    "Average over every entry."
+    "log(1 + e^z). Both are log(1 + e^z) − y·z, minus y·z: a right and confident logit costs almost "
+    "nothing. np.logaddexp(0, z) computes log(1 + e^z) for any z. The labels y come first, the logits "
+    "z second. Average over every entry."
 )
 SUM_NOT_MEAN = (
     "A result n times the expected one, for n entries, is a sum where the mean belongs: np.mean, not "
