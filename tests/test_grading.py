@@ -478,6 +478,16 @@ def test_bad_arguments_are_clear_errors(tmp_path):
     assert main(["grade", "sigmoid", str(tmp_path), "--out", str(tmp_path), "--jobs", "0"]) == 2
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """In the grader's process before it starts: Ctrl-C's signal at its default, as in a terminal.
+
+    A job started in the background by a shell inherits SIGINT ignored, and Python then leaves it
+    ignored (as it should: Ctrl-C is for the foreground job), so this test, run in the background,
+    would wait for an interruption that never comes.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_stopping_the_grader_stops_every_kernel_and_keeps_the_gradebook(tmp_path, signum):
     subs = tmp_path / "subs"
@@ -485,7 +495,12 @@ def test_stopping_the_grader_stops_every_kernel_and_keeps_the_gradebook(tmp_path
     submission(subs, "loop_top", prepend=[ESCAPING_LOOP])
     out = tmp_path / "out"
     command = [sys.executable, "-m", "nncourse", "grade", "sigmoid", str(subs), "--out", str(out)]
-    process = subprocess.Popen([*command, "--timeout", "120"], stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*command, "--timeout", "120"],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_sigint_as_in_a_terminal,
+    )
     started = []  # the first progress line, after any "removed <leftover of a killed run>" lines
     while len(started) < 5 and "grading 1 submissions" not in "".join(started):
         started.append(process.stderr.readline())
