@@ -80,6 +80,10 @@ TAMPER_CHECKS = """import nncourse, nncourse.checks
 nncourse.sigmoid = lambda x: 0.5
 print("public checks passed")"""
 
+# The notebook time limit of the tests that grade honest notebooks beside loops: an honest run took up
+# to 22 s on a 2-core machine under load, so twice that. Only the loops wait it out.
+NOTEBOOK_LIMIT_S = 45
+
 ESCAPING_LOOP = """import subprocess
 subprocess.Popen(["sleep", "600"], start_new_session=True, env={})
 while True:
@@ -237,7 +241,7 @@ def graded(tmp_path_factory):
     (folder / "a  b.ipynb").write_text("{}")
     (folder / "link.ipynb").symlink_to(SOLUTIONS / "sigmoid.ipynb")
     lines = []
-    options = GradingOptions(Limits(15, 1.5), jobs=2)
+    options = GradingOptions(Limits(NOTEBOOK_LIMIT_S, 1.5), jobs=2)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(SECRET_ENV, ENV_SECRET)
         report = grade("sigmoid", [folder], out, options, progress=lines.append)

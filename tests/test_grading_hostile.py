@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
-from test_grading import submission  # the solutions notebook with some cells replaced
+from test_grading import NOTEBOOK_LIMIT_S, submission  # submission: the solutions, cells replaced
 
 from nncourse.exercises import load_exercise
 from nncourse.grading import GradingOptions, Limits, grade, harness
@@ -26,7 +26,9 @@ SETTINGS = kernel_settings()
 
 def graded_rows(exercise, folder, out, **options):
     """Grade every notebook in ``folder``: the rows and the results.json of each, by name."""
-    report = grade(exercise, [folder], out, GradingOptions(Limits(15, 1.5), jobs=2, **options))
+    report = grade(
+        exercise, [folder], out, GradingOptions(Limits(NOTEBOOK_LIMIT_S, 1.5), jobs=2, **options)
+    )
     rows = {r["submission"].removesuffix(".ipynb"): r for r in report.rows}
     results = {
         k.removesuffix(".ipynb"): json.loads(p.read_text()) for k, p in report.results.items()
@@ -399,6 +401,12 @@ def test_the_progress_lines_carry_no_terminal_escapes_from_a_notebook(tmp_path):
     folder.mkdir()
     submission(folder, "esc\x1b[2Jape", prepend=['raise ValueError("\\x1b[2J\\x1b]0;owned\\x07")'])
     lines = []
-    grade("sigmoid", [folder], tmp_path / "out", GradingOptions(Limits(15, 1.5)), lines.append)
+    grade(
+        "sigmoid",
+        [folder],
+        tmp_path / "out",
+        GradingOptions(Limits(NOTEBOOK_LIMIT_S, 1.5)),
+        lines.append,
+    )
     (line,) = [t for t in lines if t.startswith("[1/1]")]
     assert "ValueError" in line and not any(ord(ch) < 32 for ch in line)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_grading import NOTEBOOK_LIMIT_S
 
 from nncourse.__main__ import main
 from nncourse.exercises import load_exercise
@@ -92,7 +93,7 @@ def graded_class(tmp_path_factory):
     write(folder, HOSTILE, {}, [])
     (folder / "broken-0.ipynb").write_text('{"cells": [')
     (folder / "broken-1.ipynb").write_text("not json at all")
-    options = GradingOptions(Limits(20, 1.5), jobs=2, secret="report-test-secret")
+    options = GradingOptions(Limits(NOTEBOOK_LIMIT_S, 1.5), jobs=2, secret="report-test-secret")
     grade("sigmoid", [folder], out, options)
     assert main(["report", str(out), "--book-url", "book"]) == 0
     return json.loads((out / "report.json").read_text()), out
@@ -245,6 +246,6 @@ def test_time_and_the_html_page(graded_class):
     report, out = graded_class
     assert report["time"]["measured"] == N and len(report["time"]["slowest"]) == 5
     slowest = [s["submission"] for s in report["time"]["slowest"]]
-    assert "top_loop-0.ipynb" in slowest  # it ran out of its 20 s (not a timing assertion)
+    assert "top_loop-0.ipynb" in slowest  # it ran out of its time (not a timing assertion)
     html = (out / "report.html").read_text()
     assert "<img" not in html and "<script" not in html
