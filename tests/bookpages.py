@@ -1,7 +1,9 @@
-"""Reading the book's pages in tests: a page's prose and code, and its cells run with glue collected.
+"""Reading the book's pages in tests: which pages there are, a page's prose and code, and its cells
+run with glue collected.
 
 The notebooks are stored without outputs, so the test_book_*.py files read their sources and run the
-cells they check. Shared by those files (import it as ``bookpages``: pytest puts tests/ on the path).
+cells they check. Shared by those files, the site checks and the browser tests (import it as
+``bookpages``: pytest puts tests/ on the path).
 """
 
 import contextlib
@@ -10,8 +12,35 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+# The six chapters, in reading order: the pages with interactive figures.
+CHAPTERS = [
+    "book/sigmoid",
+    "book/softmax",
+    "book/cross_entropy",
+    "book/gradient_descent",
+    "book/backpropagation",
+    "book/training",
+]
+
+
+def toc_pages() -> list[str]:
+    """Every document of ``_toc.yml``, in reading order (``book/sigmoid``, ...)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return [page.removesuffix(".md").removesuffix(".ipynb") for page in pages]
 
 
 def read(path: str | Path) -> nbformat.NotebookNode:

@@ -36,34 +36,12 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from bookpages import CHAPTERS, toc_pages
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPOSITORY / "_config.yml").read_text())
-TOC = yaml.safe_load((REPOSITORY / "_toc.yml").read_text())
-CHAPTERS = [
-    "book/sigmoid",
-    "book/softmax",
-    "book/cross_entropy",
-    "book/gradient_descent",
-    "book/backpropagation",
-    "book/training",
-]
 # External URLs allowed inside inline <script> text (they are not loaded unless something asks).
 ALLOWED_IN_INLINE_SCRIPTS: tuple[str, ...] = ()
-
-
-def toc_pages() -> list[str]:
-    pages = [TOC["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in TOC.get("parts", []):
-        walk(part.get("chapters", []))
-    return [page.removesuffix(".md").removesuffix(".ipynb") for page in pages]
 
 
 BOOK_PAGES = toc_pages()

@@ -24,21 +24,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import PAGE_READY, SCREENS
+from bookpages import CHAPTERS
 from PIL import Image
-from test_site import network_off
+from test_site import measured_pages
 
 from nncourse.figures.static import CSS_DPI, SCALE, SMALLEST_TEXT_KEY
 
-CHAPTERS = [
-    "book/maths",
-    "book/sigmoid",
-    "book/softmax",
-    "book/cross_entropy",
-    "book/gradient_descent",
-    "book/backpropagation",
-    "book/training",
-]
+PAGES = ["book/maths", *CHAPTERS]  # every page with static figures
 LAPTOP_MIN_PX = 10
 PHONE_MIN_PX = 6  # the phone shows a figure at about half its laptop size; pinch zoom does the rest
 MIN_PX = {"laptop": LAPTOP_MIN_PX, "phone": PHONE_MIN_PX}
@@ -76,29 +68,19 @@ def smallest_text_px(image: dict) -> float | None:
 @pytest.fixture(scope="module")
 def figures(browser, built_site):
     """``figures(name, screen)``: the static figures of a page as that screen shows them."""
-    contexts = {screen: browser.new_context(**SCREENS[screen]) for screen in MIN_PX}
-    found: dict[tuple[str, str], list[dict]] = {}
 
-    def look(name: str, screen: str) -> list[dict]:
-        if (name, screen) not in found:
-            page = contexts[screen].new_page()
-            network_off(page, [])
-            page.goto((built_site / f"{name}.html").as_uri())
-            page.evaluate(PAGE_READY)
-            page.wait_for_function(
-                "() => [...document.images].every((img) => img.complete && img.naturalWidth > 0)"
-            )
-            found[name, screen] = page.evaluate(STATIC_IMAGES)
-            page.close()
-        return found[name, screen]
+    def measure(page, screen: str) -> list[dict]:
+        page.wait_for_function(
+            "() => [...document.images].every((img) => img.complete && img.naturalWidth > 0)"
+        )
+        return page.evaluate(STATIC_IMAGES)
 
-    yield look
-    for context in contexts.values():
-        context.close()
+    with measured_pages(browser, built_site, MIN_PX, measure) as look:
+        yield look
 
 
 @pytest.mark.parametrize("screen", MIN_PX)
-@pytest.mark.parametrize("name", CHAPTERS)
+@pytest.mark.parametrize("name", PAGES)
 def test_static_figures_are_svg_or_twice_their_rendered_width(figures, name, screen):
     images = figures(name, screen)
     assert images, f"{name}: no static figure found"
@@ -112,7 +94,7 @@ def test_static_figures_are_svg_or_twice_their_rendered_width(figures, name, scr
 
 
 @pytest.mark.parametrize("screen", MIN_PX)
-@pytest.mark.parametrize("name", CHAPTERS)
+@pytest.mark.parametrize("name", PAGES)
 def test_static_figures_keep_their_shape(figures, name, screen):
     """A figure shrunk to the column keeps its aspect ratio (an inline height once squashed it)."""
     squashed = [
@@ -125,7 +107,7 @@ def test_static_figures_keep_their_shape(figures, name, screen):
 
 
 @pytest.mark.parametrize("screen", MIN_PX)
-@pytest.mark.parametrize("name", CHAPTERS)
+@pytest.mark.parametrize("name", PAGES)
 def test_figure_text_is_large_enough_to_read(figures, name, screen):
     sizes = {image["alt"]: smallest_text_px(image) for image in figures(name, screen)}
     unknown = [alt for alt, px in sizes.items() if px is None]

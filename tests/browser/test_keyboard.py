@@ -21,17 +21,9 @@ each page below is walked with the Tab key from its top through its whole Tab or
 from __future__ import annotations
 
 import pytest
-from conftest import PAGE_READY, SCREENS
-from test_site import network_off
+from bookpages import CHAPTERS
+from test_site import measured_pages
 
-CHAPTERS = [
-    "book/sigmoid",
-    "book/softmax",
-    "book/cross_entropy",
-    "book/gradient_descent",
-    "book/backpropagation",
-    "book/training",
-]
 OTHER_PAGES = ["book/intro", "book/notation", "book/exercises/index", "book/exercises/sigmoid"]
 MAX_PRESSES_TO_SLIDER = 40
 MAX_CHROME_STOPS = 25  # skip links 2, sidebar 17 (logo, search, 14 pages, a toggle), header 6
@@ -83,28 +75,19 @@ FOCUSED = """
 @pytest.fixture(scope="module")
 def tab_walk(browser, built_site):
     """``tab_walk(name)``: the page's Tab stops, in order, from its top round to the start."""
-    context = browser.new_context(**SCREENS["laptop"])
-    walks: dict[str, list[dict]] = {}
 
-    def walk(name: str) -> list[dict]:
-        if name not in walks:
-            page = context.new_page()
-            network_off(page, [])
-            page.goto((built_site / f"{name}.html").as_uri())
-            page.evaluate(PAGE_READY)
-            stops = []
-            for _ in range(MAX_WALK):
-                page.keyboard.press("Tab")
-                stop = page.evaluate(FOCUSED)
-                if stop is None:
-                    break
-                stops.append(stop)
-            page.close()
-            walks[name] = stops
-        return walks[name]
+    def walk(page, screen: str) -> list[dict]:
+        stops = []
+        for _ in range(MAX_WALK):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(FOCUSED)
+            if stop is None:
+                break
+            stops.append(stop)
+        return stops
 
-    yield walk
-    context.close()
+    with measured_pages(browser, built_site, ["laptop"], walk) as look:
+        yield lambda name: look(name, "laptop")
 
 
 def presses_through_skip_link(page, position: int) -> int | None:

@@ -18,17 +18,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PAGE_READY, SCREENS
-from test_site import BOOK_PAGES, network_off
+from bookpages import CHAPTERS
+from test_site import BOOK_PAGES, measured_pages
 
-CHAPTERS = [
-    "book/sigmoid",
-    "book/softmax",
-    "book/cross_entropy",
-    "book/gradient_descent",
-    "book/backpropagation",
-    "book/training",
-]
 # A dollar sign, or a backslash followed by letters (a TeX command such as \frac or \lvert).
 RAW_TEX = re.compile(r"\$|\\[A-Za-z]+")
 
@@ -139,25 +131,15 @@ CUT_SELECTOR = ".prev-next-area .prev-next-title, .cell_output .output.stream pr
 @pytest.fixture(scope="module")
 def seen(browser, built_site):
     """``seen(name, screen)``: what the checks of ``LOOKS[screen]`` found on that page."""
-    contexts = {screen: browser.new_context(**SCREENS[screen]) for screen in LOOKS}
-    found: dict[tuple[str, str], dict] = {}
 
-    def look(name: str, screen: str) -> dict:
-        if (name, screen) not in found:
-            page = contexts[screen].new_page()
-            network_off(page, [])
-            page.goto((built_site / f"{name}.html").as_uri())
-            page.evaluate(PAGE_READY)
-            found[name, screen] = {
-                key: page.evaluate(script, CUT_SELECTOR) if key == "cut" else page.evaluate(script)
-                for key, script in LOOKS[screen].items()
-            }
-            page.close()
-        return found[name, screen]
+    def measure(page, screen: str) -> dict:
+        return {
+            key: page.evaluate(script, CUT_SELECTOR) if key == "cut" else page.evaluate(script)
+            for key, script in LOOKS[screen].items()
+        }
 
-    yield look
-    for context in contexts.values():
-        context.close()
+    with measured_pages(browser, built_site, LOOKS, measure) as look:
+        yield look
 
 
 @pytest.mark.parametrize("name", BOOK_PAGES)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_reading import CHAPTERS
+from bookpages import CHAPTERS
 
 ARTICLES = {"the", "a", "an"}
 

@@ -20,7 +20,9 @@ Point the tests at your own build with ``NNCOURSE_BUILD_DIR`` (the ``--path-outp
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -29,30 +31,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-import yaml
-from conftest import PAGE_READY
+from bookpages import toc_pages
+from conftest import PAGE_READY, SCREENS
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 SERIOUS = {"serious", "critical"}
-
-
-def toc_pages() -> list[str]:
-    """Every document of ``_toc.yml``, in reading order (``book/sigmoid``, ...)."""
-    toc = yaml.safe_load((REPOSITORY / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    walk(toc.get("chapters", []))
-    return [page.removesuffix(".md").removesuffix(".ipynb") for page in pages]
 
 
 BOOK_PAGES = toc_pages()
@@ -139,6 +124,33 @@ def network_off(page, external: list[str]) -> None:
             route.abort()
 
     page.route("**/*", on_route)
+
+
+@contextlib.contextmanager
+def measured_pages(browser, built_site: Path, screens, measure: Callable):
+    """Yield ``look(name, screen)``: ``measure(page, screen)`` on that page of the built site.
+
+    Each page opens offline and ready (``PAGE_READY``) once per screen of ``screens``, in a browser
+    context of that screen's size; later looks return what the first one measured.
+    """
+    contexts = {screen: browser.new_context(**SCREENS[screen]) for screen in screens}
+    found: dict[tuple[str, str], object] = {}
+
+    def look(name: str, screen: str):
+        if (name, screen) not in found:
+            page = contexts[screen].new_page()
+            network_off(page, [])
+            page.goto((built_site / f"{name}.html").as_uri())
+            page.evaluate(PAGE_READY)
+            found[name, screen] = measure(page, screen)
+            page.close()
+        return found[name, screen]
+
+    try:
+        yield look
+    finally:
+        for context in contexts.values():
+            context.close()
 
 
 def axe_available() -> bool:
