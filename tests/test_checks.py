@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import test_exercises_content as mistakes  # the catalogue's typical mistakes
 
 import nncourse as nn
 from nncourse.checks import (
@@ -247,33 +248,22 @@ def test_the_keepdims_hint_names_the_reduction_the_learner_wrote():
 
 
 def test_logsumexp_hints_follow_the_warning_and_the_shape():
-    def unshifted(z):
-        return np.log(np.exp(z).sum(axis=1))
-
-    def max_not_added_back(z):
-        return np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1))
-
-    def column(z):
-        m = z.max(axis=1, keepdims=True)
-        return m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
-
     name = "scores of ±1000 without overflow"
-    assert "exp(1000) is inf" in failures(SOFTMAX, "logsumexp", unshifted)[name].hint
-    forgot = failures(SOFTMAX, "logsumexp", max_not_added_back)["one row of scores (2, 1, 0)"]
+    unshifted = failures(SOFTMAX, "logsumexp", mistakes.logsumexp_without_the_shift)[name]
+    assert "exp(1000) is inf" in unshifted.hint
+    forgot = failures(SOFTMAX, "logsumexp", mistakes.logsumexp_without_adding_the_max_back)
+    forgot = forgot["one row of scores (2, 1, 0)"]
     assert "add m back" in forgot.hint and "inf" not in forgot.hint
-    shaped = failures(SOFTMAX, "logsumexp", column)["a batch: one number per row, square and not"]
+    shaped = failures(SOFTMAX, "logsumexp", mistakes.logsumexp_as_a_column)
+    shaped = shaped["a batch: one number per row, square and not"]
     assert "a column where a flat array is expected" in shaped.problem and "(n,)" in shaped.hint
 
 
 def test_logsumexp_shift_without_keepdims_and_integer_one_hot_fail_a_public_check():
-    def no_keepdims(z):
-        m = z.max(axis=1)
-        return m + np.log(np.exp(z - m).sum(axis=1))
-
     def integers(labels, num_classes):
         return np.eye(num_classes, dtype=int)[labels]
 
-    failed = failures(SOFTMAX, "logsumexp", no_keepdims)
+    failed = failures(SOFTMAX, "logsumexp", mistakes.logsumexp_shift_without_keepdims)
     assert "a batch: one number per row, square and not" in failed
     assert "floats" in next(iter(failures(SOFTMAX, "one_hot", integers).values())).problem
 
