@@ -36,7 +36,7 @@ def compare_kinds() -> set[str]:
     found = set(re.findall(r'return "([a-z_]+)", ', source))
     found |= set(re.findall(r'^\s+"([a-z_]+)",\n\s+(?:f"|\))', source, flags=re.M))
     found |= set(re.findall(r'\("([a-z]+)", "[a-z ]+"\)', source))
-    found |= set(re.findall(r'(?:Problem\([^()]*?|kind = |else )"([a-z_]+)"', source))
+    found |= set(re.findall(r'(?:Problem\([^()]*?|kind = |else |return )"([a-z_]+)"', source))
     return found - {"values are right"}
 
 

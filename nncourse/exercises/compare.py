@@ -275,6 +275,12 @@ def _learner_frames(error: BaseException) -> list[traceback.FrameSummary]:
     return frames
 
 
+def error_kind(message: str) -> str:
+    """The kind of a raised error from its message: ``broadcast`` for shapes that do not line up
+    (NumPy's "could not be broadcast"), ``raised`` for any other."""
+    return "broadcast" if "could not be broadcast" in message else "raised"
+
+
 def describe_error(error: BaseException) -> Problem:
     """What the learner's function raised, and where: the learner's function and line.
 
@@ -283,7 +289,7 @@ def describe_error(error: BaseException) -> Problem:
     dropped their axis.
     """
     text = f"raised {type(error).__name__}: {error}"
-    kind = "broadcast" if "could not be broadcast" in str(error) else "raised"
+    kind = error_kind(str(error))
     frames = _learner_frames(error)
     if not frames:
         return Problem(text, kind)

@@ -16,7 +16,7 @@ import builtins
 import re
 from dataclasses import dataclass
 
-from nncourse.exercises.compare import Problem, assess, format_value
+from nncourse.exercises.compare import Problem, assess, error_kind, format_value
 from nncourse.exercises.spec import Call, Check, Exercise, Question
 from nncourse.grading import kinds
 from nncourse.grading.harness import TAMPERED, CallStatus, RunStatus
@@ -164,7 +164,7 @@ def failure_detail(problem: str, result: CallResult) -> tuple[tuple[str, ...], s
     if result.status is CallStatus.RAISED:
         kind = kinds.raised_kind(result.error)
         if kind == "exception":
-            kind = "broadcast" if "could not be broadcast" in result.error else "raised"
+            kind = error_kind(result.error)
         return (kind,), Problem(str(problem), kind)
     if result.status is CallStatus.RETURNED and getattr(problem, "kinds", ()):
         return tuple(problem.kinds), problem
